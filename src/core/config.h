@@ -1,0 +1,109 @@
+// The routing configuration in compiled form: what the shim loads from the config tables and
+// caches per backend until a config table changes.
+#pragma once
+#include "core_guard.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "condition.h"
+#include "fields.h"
+
+namespace leadroute {
+
+enum class Action : uint8_t { AccountOwner, AccountCsm, Rep, Pool, Territory, Queue, Nurture };
+enum class Strategy : uint8_t { RoundRobin, LeastLoaded, Skills, Performance };
+enum class RoutingModel : uint8_t {
+  RoundRobin,
+  WeightedRoundRobin,
+  Territory,
+  Skills,
+  Capacity,
+  Performance,
+  Account,
+  Queue,
+  Nurture,
+  Fallback
+};
+enum class LeadStatus : uint8_t { Assigned, Queued, Nurture };
+
+const char* action_name(Action a);
+const char* strategy_name(Strategy s);
+const char* routing_model_name(RoutingModel m);
+const char* lead_status_name(LeadStatus s);
+std::optional<Action> parse_action(std::string_view s);
+std::optional<Strategy> parse_strategy(std::string_view s);
+
+struct Rep {
+  int64_t id = 0;
+  std::string name;
+  std::string email;
+  bool active = true;
+  std::optional<int64_t> manager_id;
+  std::optional<int64_t> backup_id;
+  std::string timezone = "UTC";
+  std::optional<int32_t> max_open_leads;
+  std::optional<int32_t> max_daily_leads;
+  std::vector<std::string> skills;
+};
+
+struct PoolMember {
+  int64_t rep_id = 0;
+  double weight = 1;
+};
+
+struct Pool {
+  int64_t id = 0;
+  std::string name;
+  Strategy strategy = Strategy::RoundRobin;
+  std::optional<int64_t> overflow_pool_id;
+  bool respect_working_hours = false;
+  std::vector<PoolMember> members;  // ordered by rep id
+  // Derived by RoutingConfig::finalize():
+  std::vector<uint32_t> schedule;  // one period of the smooth WRR rotation, indexes into members
+  bool weighted = false;           // members' weights are not all equal
+  // Opaque to the core: the shim's handle of the pool's turn counter (a sequence).
+  uint64_t cursor_handle = 0;
+};
+
+struct Rule {
+  int64_t id = 0;
+  std::string name;
+  int32_t priority = 0;
+  Condition condition;
+  Action action = Action::Queue;
+  std::optional<int64_t> rep_id;
+  std::optional<int64_t> pool_id;
+  std::optional<std::string> queue;
+  std::vector<std::string> required_skills;
+  bool catch_all = false;  // condition is statically TRUE: what it places counts as fallback
+};
+
+struct RoutingConfig {
+  std::vector<Rule> rules;  // enabled rules, ascending priority
+  std::unordered_map<int64_t, Rep> reps;
+  std::unordered_map<int64_t, Pool> pools;
+  std::unordered_set<std::string> freemail_domains;
+  AttributeRegistry attributes;
+
+  const Rep* rep(int64_t id) const {
+    auto it = reps.find(id);
+    return it == reps.end() ? nullptr : &it->second;
+  }
+  const Pool* pool(int64_t id) const {
+    auto it = pools.find(id);
+    return it == pools.end() ? nullptr : &it->second;
+  }
+  // Sorts rules and members and precomputes rotation schedules. Call once after loading.
+  void finalize();
+};
+
+// The largest rotation period kept per pool; pools whose weights would need more are scaled.
+uint64_t max_rotation_period(size_t members);
+
+}  // namespace leadroute

@@ -1,0 +1,42 @@
+// Step 1 of routing: normalize the lead's inputs before any decision (DESIGN.md §1).
+#pragma once
+#include "core_guard.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "fields.h"
+
+namespace leadroute {
+
+// ISO 3166-1 alpha-2 code for a country name, alias or code ("Deutschland", "usa", "U.K."),
+// or nullopt when the value is not recognised.
+std::optional<std::string> country_code(std::string_view country);
+
+// Owned storage for the values normalization computes; LeadValues views point into it.
+struct NormalizedStrings {
+  std::string email;
+  std::string email_domain;
+  std::string country;
+};
+
+// What normalization changed, so the shim writes back only those columns.
+struct NormalizationResult {
+  bool text_changed[kFieldCount] = {};  // input text fields trimmed or emptied
+  bool has_email_domain = false;
+  std::optional<bool> is_freemail;
+};
+
+// Normalizes `lead` in place: trims text inputs (empty → NULL), lower-cases the email, derives
+// email_domain and is_freemail, maps country to its ISO code. Views in `lead` afterwards point into
+// `storage` or into the caller's original strings.
+NormalizationResult normalize_lead(LeadValues& lead, NormalizedStrings& storage,
+                                   const std::unordered_set<std::string>& freemail_domains);
+
+// True when the email's host or its registrable domain is a free-mail domain.
+bool is_freemail_domain(std::string_view host, std::string_view registrable,
+                        const std::unordered_set<std::string>& freemail_domains);
+
+}  // namespace leadroute

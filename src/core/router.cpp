@@ -1,0 +1,378 @@
+#include "router.h"
+
+#include <vector>
+
+#include "wrr.h"
+
+namespace leadroute {
+
+namespace {
+
+// Where a rule's target sent the lead.
+struct Placement {
+  bool placed = false;  // false: nobody eligible (the caller overflows to the default queue)
+  LeadStatus status = LeadStatus::Queued;
+  std::optional<int64_t> owner_id;
+  std::optional<std::string> queue;
+  RoutingModel model = RoutingModel::Queue;
+  std::string reason;  // why nobody was placed
+};
+
+class RouteRun {
+ public:
+  RouteRun(const RoutingConfig& config, const LeadValues& lead, RoutingEnv& env,
+           const RouteOptions& options)
+      : config_(config), lead_(lead), env_(env), options_(options) {}
+
+  Decision run() {
+    Decision decision;
+    if (tracing()) {
+      trace_.begin_object().key("v").value(int64_t{1});
+      trace_.key("rules").begin_array();
+    }
+    size_t not_listed = 0;
+    for (const Rule& rule : config_.rules) {
+      Tri result = rule.condition.evaluate(lead_);
+      if (result != Tri::True) {
+        if (full() && traced_rules_ < kMaxTracedRules) {
+          trace_rule_miss(rule);
+          ++traced_rules_;
+        } else {
+          ++not_listed;
+        }
+        continue;
+      }
+      if (tracing()) begin_rule_hit(rule);
+      Placement placement = apply(rule);
+      if (tracing()) end_rule_hit(placement);
+      if (!placement.placed && placement.reason == kFellThrough) continue;
+      finish(decision, rule, placement);
+      close_trace(decision, not_listed);
+      return decision;
+    }
+    // No rule matched: the default queue, counted as fallback.
+    to_default_queue(decision, "no rule matched");
+    close_trace(decision, not_listed);
+    return decision;
+  }
+
+ private:
+  static constexpr const char* kFellThrough = "fell through";
+
+  bool tracing() const { return options_.trace != TraceLevel::Off; }
+  bool full() const { return options_.trace == TraceLevel::Full; }
+
+  void trace_rule_miss(const Rule& rule) {
+    Explanation e = rule.condition.explain(lead_, config_.attributes);
+    trace_.begin_object();
+    trace_.key("id").value(rule.id).key("name").value(rule.name);
+    trace_.key("priority").value(static_cast<int64_t>(rule.priority));
+    trace_.key("matched").value(false);
+    if (e.result == Tri::Unknown) trace_.key("unknown").value(true);
+    trace_.key("predicate").value(e.predicate);
+    trace_.key("values").begin_object();
+    for (const auto& kv : e.values) trace_.key(kv.first).value(kv.second);
+    trace_.end_object();
+    trace_.end_object();
+  }
+
+  void begin_rule_hit(const Rule& rule) {
+    trace_.begin_object();
+    trace_.key("id").value(rule.id).key("name").value(rule.name);
+    trace_.key("priority").value(static_cast<int64_t>(rule.priority));
+    trace_.key("matched").value(true);
+    if (full()) trace_.key("condition").value(rule.condition.text());
+    trace_.key("action").value(action_name(rule.action));
+    trace_.key("steps").begin_array();
+  }
+
+  void end_rule_hit(const Placement& p) {
+    trace_.end_array();
+    if (!p.placed) trace_.key("fell_through").value(p.reason);
+    trace_.end_object();
+  }
+
+  void finish(Decision& d, const Rule& rule, const Placement& p) {
+    if (!p.placed) {
+      to_default_queue(d, p.reason);
+      d.rule_id = rule.id;
+      return;
+    }
+    d.status = p.status;
+    d.owner_id = p.owner_id;
+    d.queue = p.queue;
+    d.rule_id = rule.id;
+    d.model = p.model;
+    d.fallback = rule.catch_all;
+  }
+
+  void to_default_queue(Decision& d, const std::string& reason) {
+    d.status = LeadStatus::Queued;
+    d.owner_id.reset();
+    d.queue = options_.default_queue;
+    d.model = RoutingModel::Fallback;
+    d.fallback = true;
+    default_reason_ = reason;
+  }
+
+  void close_trace(Decision& d, size_t not_listed) {
+    if (!tracing()) return;
+    trace_.end_array();
+    if (not_listed) trace_.key("rules_not_listed").value(static_cast<int64_t>(not_listed));
+    if (!default_reason_.empty()) {
+      trace_.key("default_queue").begin_object();
+      trace_.key("queue").value(options_.default_queue).key("reason").value(default_reason_);
+      trace_.end_object();
+    }
+    trace_.key("result").begin_object();
+    trace_.key("status").value(lead_status_name(d.status));
+    trace_.key("owner_id");
+    if (d.owner_id) {
+      trace_.value(*d.owner_id);
+      if (const Rep* r = config_.rep(*d.owner_id)) trace_.key("owner").value(r->name);
+    } else {
+      trace_.null();
+    }
+    trace_.key("queue");
+    d.queue ? trace_.value(*d.queue) : trace_.null();
+    trace_.key("rule_id");
+    d.rule_id ? trace_.value(*d.rule_id) : trace_.null();
+    trace_.key("routing_model").value(routing_model_name(d.model));
+    trace_.key("fallback").value(d.fallback);
+    trace_.end_object();
+    trace_.end_object();
+    d.trace = trace_.take();
+  }
+
+  // ---- actions ---------------------------------------------------------------------------------
+
+  Placement apply(const Rule& rule) {
+    switch (rule.action) {
+      case Action::Queue: {
+        Placement p;
+        p.placed = true;
+        p.status = LeadStatus::Queued;
+        p.queue = rule.queue.value_or(options_.default_queue);
+        p.model = RoutingModel::Queue;
+        if (tracing())
+          trace_.begin_object().key("queue").value(*p.queue).end_object();
+        return p;
+      }
+      case Action::Nurture: {
+        Placement p;
+        p.placed = true;
+        p.status = LeadStatus::Nurture;
+        p.queue = rule.queue;
+        p.model = RoutingModel::Nurture;
+        if (tracing()) {
+          trace_.begin_object().key("nurture");
+          rule.queue ? trace_.value(*rule.queue) : trace_.null();
+          trace_.end_object();
+        }
+        return p;
+      }
+      case Action::Rep:
+        return place_with_rep(rule.rep_id.value_or(0), RoutingModel::Territory);
+      case Action::Pool:
+        return place_in_pool(rule.pool_id.value_or(0));
+      default: {
+        Placement p;
+        p.reason = kFellThrough;
+        if (tracing())
+          trace_.begin_object()
+              .key("unsupported_action")
+              .value(action_name(rule.action))
+              .end_object();
+        return p;
+      }
+    }
+  }
+
+  // Why a rep cannot take a lead now, or "" when the rep can.
+  std::string ineligibility(const Rep& rep) const {
+    if (!rep.active) return "inactive";
+    return "";
+  }
+
+  Placement assigned(const Rep& rep, RoutingModel model) {
+    Placement p;
+    p.placed = true;
+    p.status = LeadStatus::Assigned;
+    p.owner_id = rep.id;
+    p.model = model;
+    return p;
+  }
+
+  // A named rep, else the rep's backup, else nobody.
+  Placement place_with_rep(int64_t rep_id, RoutingModel model) {
+    const Rep* rep = config_.rep(rep_id);
+    if (tracing()) trace_.begin_object().key("rep_id").value(rep_id);
+    if (!rep) {
+      if (tracing()) trace_.key("skipped").value("rep does not exist").end_object();
+      Placement p;
+      p.reason = "rep " + std::to_string(rep_id) + " does not exist";
+      return p;
+    }
+    if (tracing()) trace_.key("rep").value(rep->name);
+    std::string why = ineligibility(*rep);
+    if (why.empty()) {
+      if (tracing()) trace_.key("picked").value(true).end_object();
+      return assigned(*rep, model);
+    }
+    if (tracing()) trace_.key("skipped").value(why).end_object();
+    if (rep->backup_id) {
+      const Rep* backup = config_.rep(*rep->backup_id);
+      if (backup) {
+        std::string backup_why = ineligibility(*backup);
+        if (tracing()) {
+          trace_.begin_object().key("rep_id").value(backup->id).key("rep").value(backup->name);
+          trace_.key("backup_for").value(rep->name);
+          backup_why.empty() ? trace_.key("picked").value(true)
+                             : trace_.key("skipped").value(backup_why);
+          trace_.end_object();
+        }
+        if (backup_why.empty()) return assigned(*backup, model);
+      }
+    }
+    Placement p;
+    p.reason = rep->name + " is " + why + (rep->backup_id ? " and so is the backup" : " and has no backup");
+    return p;
+  }
+
+  // A pool by its strategy, then its overflow chain.
+  Placement place_in_pool(int64_t pool_id) {
+    std::vector<int64_t> visited;
+    std::string reasons;
+    for (int64_t current = pool_id; current;) {
+      for (int64_t seen : visited)
+        if (seen == current) {
+          Placement p;
+          p.reason = reasons + "; overflow chain loops back to pool " + std::to_string(current);
+          return p;
+        }
+      visited.push_back(current);
+      const Pool* pool = config_.pool(current);
+      if (!pool) {
+        Placement p;
+        p.reason = reasons + (reasons.empty() ? "" : "; ") + "pool " + std::to_string(current) +
+                   " does not exist";
+        return p;
+      }
+      Placement p = pick_from_pool(*pool, visited.size() > 1);
+      if (p.placed) return p;
+      if (!reasons.empty()) reasons += "; ";
+      reasons += "nobody eligible in pool " + pool->name + " (" + p.reason + ")";
+      current = pool->overflow_pool_id.value_or(0);
+    }
+    Placement p;
+    p.reason = reasons;
+    return p;
+  }
+
+  Placement pick_from_pool(const Pool& pool, bool is_overflow) {
+    if (tracing()) {
+      trace_.begin_object().key("pool_id").value(pool.id).key("pool").value(pool.name);
+      trace_.key("strategy").value(strategy_name(pool.strategy));
+      if (is_overflow) trace_.key("overflow").value(true);
+      trace_.key("candidates").begin_array();
+    }
+    Placement p = pick_round_robin(pool);
+    if (tracing()) {
+      trace_.end_array();
+      if (!p.placed) trace_.key("result").value(p.reason);
+      trace_.end_object();
+    }
+    return p;
+  }
+
+  void trace_candidate(const Rep* rep, int64_t rep_id, const char* key, const std::string& detail) {
+    if (!full() || traced_candidates_ >= kMaxTracedCandidates) return;
+    ++traced_candidates_;
+    trace_.begin_object().key("rep_id").value(rep_id);
+    if (rep) trace_.key("rep").value(rep->name);
+    trace_.key(key).value(detail).end_object();
+  }
+
+  Placement pick_round_robin(const Pool& pool) {
+    traced_candidates_ = 0;
+    // Members outside the rotation (inactive) are listed first, so explain shows why.
+    for (const auto& m : pool.members) {
+      const Rep* r = config_.rep(m.rep_id);
+      std::string why = r ? ineligibility(*r) : "rep does not exist";
+      if (!why.empty()) trace_candidate(r, m.rep_id, "skipped", why);
+    }
+    Placement p;
+    if (pool.schedule.empty()) {
+      p.reason = pool.members.empty() ? "the pool has no members" : "no member is active";
+      return p;
+    }
+    const uint64_t period = pool.schedule.size();
+    int64_t ticket = env_.take_ticket(pool);
+    uint64_t slot = ticket_slot(ticket, period);
+    const PoolMember& member = pool.members[pool.schedule[slot]];
+    const Rep* rep = config_.rep(member.rep_id);
+    if (tracing()) {
+      trace_.begin_object().key("rep_id").value(member.rep_id);
+      if (rep) trace_.key("rep").value(rep->name);
+      trace_.key("picked").value(true).key("ticket").value(ticket);
+      trace_.key("slot").value(static_cast<int64_t>(slot + 1)).key("period").value(period);
+      if (pool.weighted) trace_.key("weight").value(member.weight);
+      trace_.end_object();
+    }
+    return assigned(*rep, pool.weighted ? RoutingModel::WeightedRoundRobin : RoutingModel::RoundRobin);
+  }
+
+  const RoutingConfig& config_;
+  const LeadValues& lead_;
+  RoutingEnv& env_;
+  const RouteOptions& options_;
+  JsonWriter trace_;
+  size_t traced_rules_ = 0;
+  size_t traced_candidates_ = 0;
+  std::string default_reason_;
+};
+
+}  // namespace
+
+Decision route_lead(const RoutingConfig& config, const LeadValues& lead, RoutingEnv& env,
+                    const RouteOptions& options) {
+  return RouteRun(config, lead, env, options).run();
+}
+
+Decision routing_error_decision(std::string_view message) {
+  Decision d;
+  d.status = LeadStatus::Queued;
+  d.queue = "routing_error";
+  d.model = RoutingModel::Fallback;
+  d.fallback = true;
+  JsonWriter w;
+  w.begin_object().key("v").value(int64_t{1}).key("error").value(message);
+  w.key("result").begin_object();
+  w.key("status").value("queued").key("owner_id").null().key("queue").value("routing_error");
+  w.key("rule_id").null().key("routing_model").value("fallback").key("fallback").value(true);
+  w.end_object().end_object();
+  d.trace = w.take();
+  return d;
+}
+
+Decision disabled_decision(const RouteOptions& options) {
+  Decision d;
+  d.status = LeadStatus::Queued;
+  d.queue = options.default_queue;
+  d.model = RoutingModel::Fallback;
+  d.fallback = true;
+  if (options.trace == TraceLevel::Off) return d;
+  JsonWriter w;
+  w.begin_object().key("v").value(int64_t{1});
+  w.key("default_queue").begin_object();
+  w.key("queue").value(options.default_queue).key("reason").value("routing is switched off (leadroute.enabled = off)");
+  w.end_object();
+  w.key("result").begin_object();
+  w.key("status").value("queued").key("owner_id").null().key("queue").value(options.default_queue);
+  w.key("rule_id").null().key("routing_model").value("fallback").key("fallback").value(true);
+  w.end_object().end_object();
+  d.trace = w.take();
+  return d;
+}
+
+}  // namespace leadroute

@@ -1,0 +1,341 @@
+// SQL-callable functions: validators used by constraints, email_domain, explain, preview, reroute.
+#include <cctype>
+#include <string>
+
+#include "core/domain.h"
+#include "core/explain.h"
+#include "core/json.h"
+#include "core/router.h"
+#include "core/working_hours.h"
+#include "errors.h"
+#include "gucs.h"
+#include "lead_io.h"
+#include "pg_env.h"
+#include "record_writer.h"
+#include "spi_util.h"
+#include "state.h"
+
+namespace leadroute::pg {
+
+namespace {
+
+std::string_view text_arg(FunctionCallInfo fcinfo, int n) {
+  text* t = PG_GETARG_TEXT_PP(n);
+  return std::string_view(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+}
+
+void validate_condition(std::string_view condition) {
+  try {
+    check_condition(condition);
+  } catch (const ConditionError& e) {
+    throw condition_user_error(e, condition, "rule condition");
+  }
+}
+
+Datum jsonb_from_text(const std::string& json) {
+  return pg_call([&] { return DirectFunctionCall1(jsonb_in, CStringGetDatum(json.c_str())); });
+}
+
+// The decision as preview() and reroute() return it.
+std::string decision_json(const Decision& d, const LeadValues& lead) {
+  JsonWriter w;
+  w.begin_object();
+  w.key("status").value(lead_status_name(d.status));
+  w.key("owner_id");
+  d.owner_id ? w.value(*d.owner_id) : w.null();
+  w.key("queue");
+  d.queue ? w.value(*d.queue) : w.null();
+  w.key("rule_id");
+  d.rule_id ? w.value(*d.rule_id) : w.null();
+  w.key("routing_model").value(routing_model_name(d.model));
+  w.key("fallback").value(d.fallback);
+  w.key("account_id").null();
+  w.key("match_tier").null();
+  w.key("sla_due_at").null();
+  const ValueView& domain = lead.get(FieldId::EmailDomain);
+  w.key("email_domain");
+  domain.kind == ValueKind::Text ? w.value(domain.text) : w.null();
+  const ValueView& freemail = lead.get(FieldId::IsFreemail);
+  w.key("is_freemail");
+  freemail.kind == ValueKind::Boolean ? w.value(freemail.boolean) : w.null();
+  std::string out = w.take();
+  out += ",\"trace\":";
+  out += d.trace.empty() ? "null" : d.trace;
+  out += "}";
+  return out;
+}
+
+Datum preview_lead(Jsonb* lead_json) {
+  const RoutingConfig& config = current_config();
+  LeadValues lead;
+  lead.clear(config.attributes.size());
+  pg_call([&] { read_lead_jsonb(lead_json, config.attributes, &lead); });
+  NormalizedStrings normalized;
+  normalize_lead(lead, normalized, config.freemail_domains);
+  PeekRoutingEnv env;
+  Decision d = route_lead(config, lead, env, route_options());
+  return jsonb_from_text(decision_json(d, lead));
+}
+
+// ---- reroute -------------------------------------------------------------------------------
+
+struct LockedLead {
+  HeapTuple tuple;
+  TupleDesc tupdesc;
+  char* status;
+};
+
+// Locks the lead and returns it with the table's own row descriptor (C style).
+LockedLead lock_lead(int64_t lead_id, Oid leads_relid) {
+  Oid types[1] = {INT8OID};
+  Datum values[1] = {Int64GetDatum(lead_id)};
+  int ret = SPI_execute_with_args(
+      "SELECT l, l.status FROM leadroute.leads l WHERE l.id OPERATOR(pg_catalog.=) $1 FOR UPDATE",
+      1, types, values, nullptr, false, 1);
+  if (ret != SPI_OK_SELECT) elog(ERROR, "could not read lead: %s", SPI_result_code_string(ret));
+  if (SPI_processed == 0)
+    ereport(ERROR, (errcode(ERRCODE_NO_DATA_FOUND),
+                    errmsg("lead %lld does not exist", static_cast<long long>(lead_id))));
+  bool isnull;
+  Datum row = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+  LockedLead out;
+  out.status = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+  HeapTupleHeader header = DatumGetHeapTupleHeader(row);
+  HeapTupleData tmp;
+  tmp.t_len = HeapTupleHeaderGetDatumLength(header);
+  ItemPointerSetInvalid(&tmp.t_self);
+  tmp.t_tableOid = leads_relid;
+  tmp.t_data = header;
+  out.tuple = heap_copytuple(&tmp);
+  out.tupdesc = lookup_rowtype_tupdesc_copy(get_rel_type_id(leads_relid), -1);
+  return out;
+}
+
+void update_lead(int64_t lead_id, const Decision& d, const LeadValues& lead, TimestampTz when) {
+  Oid types[9] = {INT8OID, INT8OID, TEXTOID, TEXTOID, INT8OID, TEXTOID, TIMESTAMPTZOID, TEXTOID, BOOLOID};
+  Datum values[9];
+  char nulls[9];
+  for (char& n : nulls) n = ' ';
+  values[0] = Int64GetDatum(lead_id);
+  if (d.owner_id)
+    values[1] = Int64GetDatum(*d.owner_id);
+  else
+    nulls[1] = 'n';
+  values[2] = CStringGetTextDatum(lead_status_name(d.status));
+  if (d.queue)
+    values[3] = PointerGetDatum(cstring_to_text_with_len(d.queue->data(), static_cast<int>(d.queue->size())));
+  else
+    nulls[3] = 'n';
+  if (d.rule_id)
+    values[4] = Int64GetDatum(*d.rule_id);
+  else
+    nulls[4] = 'n';
+  values[5] = CStringGetTextDatum(routing_model_name(d.model));
+  values[6] = TimestampTzGetDatum(when);
+  const ValueView& domain = lead.get(FieldId::EmailDomain);
+  if (domain.kind == ValueKind::Text)
+    values[7] = PointerGetDatum(cstring_to_text_with_len(domain.text.data(), static_cast<int>(domain.text.size())));
+  else
+    nulls[7] = 'n';
+  const ValueView& freemail = lead.get(FieldId::IsFreemail);
+  if (freemail.kind == ValueKind::Boolean)
+    values[8] = BoolGetDatum(freemail.boolean);
+  else
+    nulls[8] = 'n';
+  int ret = SPI_execute_with_args(
+      "UPDATE leadroute.leads SET owner_id = $2, status = $3, queue = $4, rule_id = $5,"
+      " routing_model = $6, routed_at = $7, email_domain = $8, is_freemail = $9"
+      " WHERE id OPERATOR(pg_catalog.=) $1",
+      9, types, values, nulls, false, 0);
+  if (ret != SPI_OK_UPDATE) elog(ERROR, "could not update lead: %s", SPI_result_code_string(ret));
+}
+
+Datum reroute_lead(int64_t lead_id, const Catalog& catalog) {
+  BackendState& st = backend_state();
+  instr_time start;
+  INSTR_TIME_SET_CURRENT(start);
+  pg_call([] { spi_connect(); });
+  LockedLead locked = pg_call([&] { return lock_lead(lead_id, catalog.leads); });
+  std::string status = locked.status ? locked.status : "";
+  if (status != "assigned" && status != "queued" && status != "nurture")
+    throw UserError(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+                    "lead " + std::to_string(lead_id) + " is " + status + " and cannot be rerouted",
+                    "", "Only assigned, queued and nurture leads are rerouted.");
+  const LeadLayout& layout = *pg_call([&] { return &resolve_layout(locked.tupdesc); });
+  const RoutingConfig& config = current_config();
+  LeadValues lead;
+  lead.clear(config.attributes.size());
+  pg_call([&] { read_lead_tuple(layout, locked.tupdesc, locked.tuple, config.attributes, &lead); });
+  NormalizedStrings normalized;
+  normalize_lead(lead, normalized, config.freemail_domains);
+  PgRoutingEnv env;
+  Decision d = route_lead(config, lead, env, route_options());
+  TimestampTz now = GetCurrentTimestamp();
+  st.engine_updating = true;
+  try {
+    pg_call([&] { update_lead(lead_id, d, lead, now); });
+  } catch (...) {
+    st.engine_updating = false;
+    throw;
+  }
+  st.engine_updating = false;
+  instr_time elapsed;
+  INSTR_TIME_SET_CURRENT(elapsed);
+  INSTR_TIME_SUBTRACT(elapsed, start);
+  PendingRecord r;
+  r.lead_id = lead_id;
+  r.decided_at = now;
+  r.kind = "rerouted";
+  r.status = d.status;
+  r.rule_id = d.rule_id;
+  r.model = d.model;
+  r.owner_id = d.owner_id;
+  r.queue = d.queue;
+  r.fallback = d.fallback;
+  r.trace = d.trace;
+  r.duration_us = static_cast<int32_t>(INSTR_TIME_GET_MICROSEC(elapsed));
+  r.user = pg_call([] { return GetUserId(); });
+  r.nest_level = pg_call([] { return GetCurrentTransactionNestLevel(); });
+  write_record_now(std::move(r), catalog.owner);
+  pg_call([] { spi_finish(); });
+  return jsonb_from_text(decision_json(d, lead));
+}
+
+// ---- explain -------------------------------------------------------------------------------
+
+std::string explain_lead(int64_t lead_id) {
+  pg_call([] { spi_connect(); });
+  Oid types[1] = {INT8OID};
+  Datum values[1] = {Int64GetDatum(lead_id)};
+  TextTable lead = pg_call([&] {
+    return spi_text_query(
+        "SELECT l.email, l.company, d.decided_at::pg_catalog.text, d.duration_us, d.kind,"
+        "       d.trace::pg_catalog.text, d.id IS NOT NULL"
+        "  FROM leadroute.leads l"
+        "  LEFT JOIN LATERAL (SELECT * FROM leadroute.decisions d"
+        "                      WHERE d.lead_id OPERATOR(pg_catalog.=) l.id"
+        "                      ORDER BY d.id DESC LIMIT 1) d ON true"
+        " WHERE l.id OPERATOR(pg_catalog.=) $1",
+        1, types, values);
+  });
+  if (lead.rows == 0)
+    throw UserError(ERRCODE_NO_DATA_FOUND, "lead " + std::to_string(lead_id) + " does not exist");
+  ExplainHeader h;
+  h.lead_id = lead_id;
+  h.email = lead.cell(0, 0) ? lead.cell(0, 0) : "";
+  h.company = lead.cell(0, 1) ? lead.cell(0, 1) : "";
+  std::string out;
+  if (lead.cell(0, 6) && lead.cell(0, 6)[0] == 't') {
+    h.decided_at = lead.cell(0, 2) ? lead.cell(0, 2) : "";
+    if (lead.cell(0, 3)) h.duration_us = std::stoll(lead.cell(0, 3));
+    h.kind = lead.cell(0, 4) ? lead.cell(0, 4) : "routed";
+    h.kind[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(h.kind[0])));
+    out = render_explain(h, lead.cell(0, 5) ? lead.cell(0, 5) : "");
+  } else {
+    out = "Lead " + std::to_string(lead_id) +
+          " has no routing decision: it was stored already routed (an import or a restore).\n";
+  }
+  TextTable history = pg_call([&] {
+    return spi_text_query(
+        "SELECT a.assigned_at::pg_catalog.text, a.reason, a.rep_id, r.name, a.queue,"
+        "       a.assigned_by"
+        "  FROM leadroute.assignments a"
+        "  LEFT JOIN leadroute.reps r ON r.id OPERATOR(pg_catalog.=) a.rep_id"
+        " WHERE a.lead_id OPERATOR(pg_catalog.=) $1 ORDER BY a.id",
+        1, types, values);
+  });
+  if (history.rows > 0) {
+    out += "\nOwnership history:\n";
+    for (uint64 r = 0; r < history.rows; ++r) {
+      out += "  ";
+      out += history.cell(r, 0) ? history.cell(r, 0) : "";
+      out += "  ";
+      out += history.cell(r, 1) ? history.cell(r, 1) : "";
+      out += " → ";
+      if (history.cell(r, 2)) {
+        out += history.cell(r, 3) ? history.cell(r, 3) : "rep";
+        out += " (rep " + std::string(history.cell(r, 2)) + ")";
+      } else {
+        out += "queue \"" + std::string(history.cell(r, 4) ? history.cell(r, 4) : "") + "\"";
+      }
+      out += " by " + std::string(history.cell(r, 5) ? history.cell(r, 5) : "?") + "\n";
+    }
+  }
+  pg_call([] { spi_finish(); });
+  return out;
+}
+
+}  // namespace
+
+}  // namespace leadroute::pg
+
+using namespace leadroute;
+using namespace leadroute::pg;
+
+LR_FUNCTION(leadroute_check_condition) {
+  validate_condition(text_arg(fcinfo, 0));
+  PG_RETURN_VOID();
+}
+
+LR_FUNCTION(leadroute_valid_condition) {
+  validate_condition(text_arg(fcinfo, 0));
+  PG_RETURN_BOOL(true);
+}
+
+LR_FUNCTION(leadroute_valid_working_hours) {
+  Jsonb* hours = PG_GETARG_JSONB_P(0);
+  char* text = JsonbToCString(nullptr, &hours->root, VARSIZE(hours));
+  try {
+    (void)WorkingHours::parse(text);
+  } catch (const WorkingHoursError& e) {
+    throw UserError(ERRCODE_INVALID_PARAMETER_VALUE, e.what(), std::string("working_hours: ") + text,
+                    e.hint());
+  }
+  PG_RETURN_BOOL(true);
+}
+
+LR_FUNCTION(leadroute_valid_timezone) {
+  char* name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+  if (pg_tzset(name) == nullptr)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("unknown time zone \"%s\"", name),
+                    errhint("Use an IANA name such as America/Chicago; "
+                            "SELECT name FROM pg_timezone_names lists them.")));
+  PG_RETURN_BOOL(true);
+}
+
+LR_FUNCTION(leadroute_email_domain) {
+  std::optional<std::string> domain = domain_of(text_arg(fcinfo, 0));
+  if (!domain) PG_RETURN_NULL();
+  return text_datum(*domain);
+}
+
+LR_FUNCTION(leadroute_explain) {
+  int64 lead_id = PG_GETARG_INT64(0);
+  const Catalog& catalog = resolve_catalog();
+  UserSwitch saved;
+  switch_to_owner(&saved, catalog.owner);
+  Datum result = text_datum(explain_lead(lead_id));
+  restore_user(&saved);
+  return result;
+}
+
+LR_FUNCTION(leadroute_preview) {
+  Jsonb* lead = PG_GETARG_JSONB_P(0);
+  const Catalog& catalog = resolve_catalog();
+  UserSwitch saved;
+  switch_to_owner(&saved, catalog.owner);
+  Datum result = preview_lead(lead);
+  restore_user(&saved);
+  return result;
+}
+
+LR_FUNCTION(leadroute_reroute) {
+  int64 lead_id = PG_GETARG_INT64(0);
+  const Catalog& catalog = resolve_catalog();
+  UserSwitch saved;
+  switch_to_owner(&saved, catalog.owner);
+  Datum result = reroute_lead(lead_id, catalog);
+  restore_user(&saved);
+  return result;
+}

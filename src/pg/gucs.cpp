@@ -1,0 +1,80 @@
+#include "gucs.h"
+
+#include "pg.h"
+
+namespace leadroute::pg {
+
+bool guc_enabled = true;
+char* guc_default_queue = nullptr;
+int guc_on_error = ON_ERROR_QUEUE;
+int guc_max_escalations = 2;
+double guc_fuzzy_match_threshold = 0.0;
+int guc_trace = TRACE_FULL;
+char* guc_enrichment_function = nullptr;
+bool guc_notify = true;
+
+namespace {
+
+const struct config_enum_entry on_error_options[] = {
+    {"queue", ON_ERROR_QUEUE, false},
+    {"raise", ON_ERROR_RAISE, false},
+    {nullptr, 0, false},
+};
+
+const struct config_enum_entry trace_options[] = {
+    {"full", TRACE_FULL, false},
+    {"compact", TRACE_COMPACT, false},
+    {"off", TRACE_OFF, false},
+    {nullptr, 0, false},
+};
+
+bool check_queue_name(char** newval, void**, GucSource) {
+  if (*newval == nullptr || (*newval)[0] == '\0') {
+    GUC_check_errdetail("The default queue needs a name.");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void define_gucs() {
+  DefineCustomBoolVariable("leadroute.enabled", "Routes leads as they are inserted.",
+                           "When off, new leads are parked in the default queue unrouted; "
+                           "leadroute.reroute() routes them later.",
+                           &guc_enabled, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomStringVariable("leadroute.default_queue",
+                             "Queue for leads that no rule places and for overflow.",
+                             "Leads placed here count as fallback in the metrics.",
+                             &guc_default_queue, "unrouted", PGC_SUSET, 0, check_queue_name,
+                             nullptr, nullptr);
+  DefineCustomEnumVariable("leadroute.on_error", "What a routing failure does to the INSERT.",
+                           "queue: the lead is stored in queue routing_error with a WARNING; "
+                           "raise: the INSERT fails.",
+                           &guc_on_error, ON_ERROR_QUEUE, on_error_options, PGC_USERSET, 0,
+                           nullptr, nullptr, nullptr);
+  DefineCustomIntVariable("leadroute.max_escalations",
+                          "Escalations before an overdue lead moves to its manager's queue.",
+                          nullptr, &guc_max_escalations, 2, 0, 100, PGC_SUSET, 0, nullptr, nullptr,
+                          nullptr);
+  DefineCustomRealVariable("leadroute.fuzzy_match_threshold",
+                           "Similarity (0-1) above which company names match fuzzily; 0 = off.",
+                           nullptr, &guc_fuzzy_match_threshold, 0.0, 0.0, 1.0, PGC_SUSET, 0,
+                           nullptr, nullptr, nullptr);
+  DefineCustomEnumVariable("leadroute.trace", "How much of each decision is recorded.",
+                           "full: every rule tried and every candidate; compact: the outcome; "
+                           "off: no trace.",
+                           &guc_trace, TRACE_FULL, trace_options, PGC_USERSET, 0, nullptr, nullptr,
+                           nullptr);
+  DefineCustomStringVariable("leadroute.enrichment_function",
+                             "Function (leadroute.leads) returning leadroute.leads, called to fill "
+                             "missing fields before routing.",
+                             "Empty: no enrichment. It runs with the extension owner's rights.",
+                             &guc_enrichment_function, "", PGC_SUSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomBoolVariable("leadroute.notify",
+                           "Sends pg_notify('leadroute', ...) for each routed lead.", nullptr,
+                           &guc_notify, true, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  MarkGUCPrefixReserved("leadroute");
+}
+
+}  // namespace leadroute::pg

@@ -1,0 +1,210 @@
+#include "record_writer.h"
+
+#include "errors.h"
+#include "state.h"
+
+namespace leadroute::pg {
+
+namespace {
+
+// Heap-allocated on first use, never at dlopen (STYLE.md rule 5).
+std::vector<PendingRecord>* g_pending = nullptr;
+SPIPlanPtr g_insert_plan = nullptr;
+
+std::vector<PendingRecord>& pending() {
+  if (!g_pending) g_pending = new std::vector<PendingRecord>();
+  return *g_pending;
+}
+
+constexpr int kColumns = 14;
+
+// One statement writes both tables: the decisions, and the assignments of the rows with a rep.
+// Every name is schema-qualified and no operator is resolved by name: the plan cannot be
+// hijacked by objects in the caller's search_path.
+const char* kInsertSql =
+    "WITH input AS ("
+    " SELECT * FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2),"
+    "  pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5),"
+    "  pg_catalog.unnest($6), pg_catalog.unnest($7), pg_catalog.unnest($8),"
+    "  pg_catalog.unnest($9), pg_catalog.unnest($10), pg_catalog.unnest($11),"
+    "  pg_catalog.unnest($12), pg_catalog.unnest($13), pg_catalog.unnest($14))"
+    "  AS t(lead_id, decided_at, kind, status, rule_id, routing_model, owner_id, queue, fallback,"
+    "       trace, duration_us, error, assigned_by, reason)"
+    "), decided AS ("
+    " INSERT INTO leadroute.decisions (lead_id, decided_at, kind, status, rule_id, routing_model,"
+    "   owner_id, queue, fallback, trace, duration_us, error)"
+    " SELECT lead_id, decided_at, kind, status, rule_id, routing_model, owner_id, queue,"
+    "   fallback, trace::pg_catalog.jsonb, duration_us, error FROM input"
+    ")"
+    " INSERT INTO leadroute.assignments (lead_id, rep_id, reason, rule_id, assigned_at,"
+    "   assigned_by)"
+    " SELECT lead_id, owner_id, reason, rule_id, decided_at,"
+    "   pg_catalog.pg_get_userbyid(assigned_by)::pg_catalog.text"
+    " FROM input WHERE owner_id IS NOT NULL";
+
+SPIPlanPtr insert_plan() {
+  if (g_insert_plan) return g_insert_plan;
+  Oid types[kColumns] = {INT8ARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+                         INT8ARRAYOID, TEXTARRAYOID,        INT8ARRAYOID, TEXTARRAYOID,
+                         BOOLARRAYOID, TEXTARRAYOID,        INT4ARRAYOID, TEXTARRAYOID,
+                         OIDARRAYOID,  TEXTARRAYOID};
+  SPIPlanPtr plan = SPI_prepare(kInsertSql, kColumns, types);
+  if (!plan)
+    ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
+                    errmsg("leadroute could not prepare its record insert: %s",
+                           SPI_result_code_string(SPI_result))));
+  SPI_keepplan(plan);
+  g_insert_plan = plan;
+  return plan;
+}
+
+Datum text_or_null(const std::string* s, bool* isnull) {
+  if (!s) {
+    *isnull = true;
+    return 0;
+  }
+  *isnull = false;
+  return PointerGetDatum(cstring_to_text_with_len(s->data(), static_cast<int>(s->size())));
+}
+
+Datum make_array(Datum* values, bool* nulls, int n, Oid element_type) {
+  int16 typlen;
+  bool typbyval;
+  char typalign;
+  get_typlenbyvalalign(element_type, &typlen, &typbyval, &typalign);
+  int dims[1] = {n};
+  int lbs[1] = {1};
+  return PointerGetDatum(
+      construct_md_array(values, nulls, 1, dims, lbs, element_type, typlen, typbyval, typalign));
+}
+
+// Writes records[first, last) (C style).
+void insert_records(const std::vector<PendingRecord>& records, size_t first, size_t last) {
+  int n = static_cast<int>(last - first);
+  if (n <= 0) return;
+  Datum* cols[kColumns];
+  bool* nulls[kColumns];
+  for (int c = 0; c < kColumns; ++c) {
+    cols[c] = static_cast<Datum*>(palloc(sizeof(Datum) * n));
+    nulls[c] = static_cast<bool*>(palloc0(sizeof(bool) * n));
+  }
+  for (int i = 0; i < n; ++i) {
+    const PendingRecord& r = records[first + i];
+    cols[0][i] = Int64GetDatum(r.lead_id);
+    cols[1][i] = TimestampTzGetDatum(r.decided_at);
+    cols[2][i] = CStringGetTextDatum(r.kind);
+    cols[3][i] = CStringGetTextDatum(lead_status_name(r.status));
+    if (r.rule_id)
+      cols[4][i] = Int64GetDatum(*r.rule_id);
+    else
+      nulls[4][i] = true;
+    cols[5][i] = CStringGetTextDatum(routing_model_name(r.model));
+    if (r.owner_id)
+      cols[6][i] = Int64GetDatum(*r.owner_id);
+    else
+      nulls[6][i] = true;
+    cols[7][i] = text_or_null(r.queue ? &*r.queue : nullptr, &nulls[7][i]);
+    cols[8][i] = BoolGetDatum(r.fallback);
+    cols[9][i] = text_or_null(r.trace.empty() ? nullptr : &r.trace, &nulls[9][i]);
+    cols[10][i] = Int32GetDatum(r.duration_us);
+    cols[11][i] = text_or_null(r.error ? &*r.error : nullptr, &nulls[11][i]);
+    cols[12][i] = ObjectIdGetDatum(r.user);
+    cols[13][i] = CStringGetTextDatum(std::string_view(r.kind) == "rerouted" ? "rerouted" : "routed");
+  }
+  static const Oid element_types[kColumns] = {INT8OID, TIMESTAMPTZOID, TEXTOID, TEXTOID,
+                                              INT8OID, TEXTOID,        INT8OID, TEXTOID,
+                                              BOOLOID, TEXTOID,        INT4OID, TEXTOID,
+                                              OIDOID,  TEXTOID};
+  Datum args[kColumns];
+  char arg_nulls[kColumns];
+  for (int c = 0; c < kColumns; ++c) {
+    args[c] = make_array(cols[c], nulls[c], n, element_types[c]);
+    arg_nulls[c] = ' ';
+  }
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+  int ret = SPI_execute_plan(insert_plan(), args, arg_nulls, false, 0);
+  if (ret != SPI_OK_INSERT && ret != SPI_OK_INSERT_RETURNING)
+    ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
+                    errmsg("leadroute could not record its decisions: %s",
+                           SPI_result_code_string(ret))));
+  SPI_finish();
+}
+
+// Buffered rows are ordered by nest level (never decreasing): rows are appended at the current
+// level, and a subtransaction's rows are dropped when it aborts or relabelled to its parent when it
+// commits. So the rows of a level and deeper always form the tail of the buffer.
+void discard_from_level(int level) noexcept {
+  if (!g_pending) return;
+  auto& v = *g_pending;
+  size_t keep = v.size();
+  while (keep > 0 && v[keep - 1].nest_level >= level) --keep;
+  v.erase(v.begin() + static_cast<std::ptrdiff_t>(keep), v.end());
+}
+
+void relabel_to_parent(int level) noexcept {
+  if (!g_pending) return;
+  for (auto it = g_pending->rbegin(); it != g_pending->rend() && it->nest_level >= level; ++it)
+    it->nest_level = level - 1;
+}
+
+void xact_callback(XactEvent event, void*) {
+  switch (event) {
+    case XACT_EVENT_PRE_COMMIT:
+    case XACT_EVENT_PARALLEL_PRE_COMMIT:
+    case XACT_EVENT_PRE_PREPARE:
+      // Normally empty: every INSERT statement flushes its own rows. A trigger that fired without
+      // its statement trigger (logical replication with ENABLE ALWAYS) leaves rows here.
+      if (has_pending_records()) flush_records(1, resolve_catalog().owner);
+      break;
+    case XACT_EVENT_ABORT:
+    case XACT_EVENT_PARALLEL_ABORT:
+    case XACT_EVENT_COMMIT:
+    case XACT_EVENT_PARALLEL_COMMIT:
+    case XACT_EVENT_PREPARE:
+      discard_from_level(0);
+      break;
+  }
+}
+
+void subxact_callback(SubXactEvent event, SubTransactionId, SubTransactionId, void*) {
+  if (event == SUBXACT_EVENT_ABORT_SUB)
+    discard_from_level(GetCurrentTransactionNestLevel());
+  else if (event == SUBXACT_EVENT_COMMIT_SUB)
+    relabel_to_parent(GetCurrentTransactionNestLevel());
+}
+
+}  // namespace
+
+bool buffer_record(PendingRecord&& record) {
+  pending().push_back(std::move(record));
+  return pending().size() >= kFlushRows;
+}
+
+bool has_pending_records() { return g_pending && !g_pending->empty(); }
+
+void flush_records(int min_level, Oid owner) {
+  if (!has_pending_records()) return;
+  auto& v = *g_pending;
+  // Write the rows of this level and deeper (the tail); rows of outer levels wait for their own
+  // statement's end.
+  size_t first = v.size();
+  while (first > 0 && v[first - 1].nest_level >= min_level) --first;
+  if (first == v.size()) return;
+  UserSwitch saved;
+  switch_to_owner(&saved, owner);
+  insert_records(v, first, v.size());
+  restore_user(&saved);
+  v.resize(first);
+}
+
+void write_record_now(PendingRecord&& record, Oid owner) {
+  pending().push_back(std::move(record));
+  flush_records(pending().back().nest_level, owner);
+}
+
+void register_transaction_callbacks() {
+  RegisterXactCallback(xact_callback, nullptr);
+  RegisterSubXactCallback(subxact_callback, nullptr);
+}
+
+}  // namespace leadroute::pg

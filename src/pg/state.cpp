@@ -1,0 +1,275 @@
+#include "state.h"
+
+#include <cstring>
+
+#include "core/condition.h"
+#include "core/json.h"
+#include "core/text.h"
+#include "errors.h"
+#include "gucs.h"
+#include "spi_util.h"
+
+namespace leadroute::pg {
+
+namespace {
+
+BackendState* g_state = nullptr;
+
+bool is_our_relation(const Catalog& c, Oid relid) {
+  return relid == c.reps || relid == c.pools || relid == c.pool_members || relid == c.rules ||
+         relid == c.freemail_domains || relid == c.leads || relid == c.decisions ||
+         relid == c.assignments;
+}
+
+// Called by PostgreSQL when a relation's cache entry is invalidated: by DDL, and by the
+// config_changed statement triggers of the config tables. Only flags are touched here.
+void relcache_callback(Datum, Oid relid) {
+  BackendState* s = g_state;
+  if (!s) return;
+  if (relid == InvalidOid || (s->catalog_valid && is_our_relation(s->catalog, relid))) {
+    s->config_valid = false;
+    s->catalog_valid = false;
+    if (relid == InvalidOid || relid == s->layout.relid) s->layout_valid = false;
+  }
+}
+
+Oid relation_in(Oid schema, const char* name) {
+  Oid relid = get_relname_relid(name, schema);
+  if (!OidIsValid(relid))
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
+                    errmsg("relation leadroute.%s does not exist", name),
+                    errhint("The leadroute extension is damaged; reinstall it with "
+                            "DROP EXTENSION leadroute; CREATE EXTENSION leadroute.")));
+  return relid;
+}
+
+// ---- configuration loading -------------------------------------------------------------------
+
+TextTable query(const char* sql) {
+  return pg_call([&] { return spi_text_query(sql); });
+}
+
+int64_t to_int64(const char* s) { return s ? std::strtoll(s, nullptr, 10) : 0; }
+std::optional<int64_t> to_opt_int64(const char* s) {
+  if (!s) return std::nullopt;
+  return std::strtoll(s, nullptr, 10);
+}
+std::optional<int32_t> to_opt_int32(const char* s) {
+  if (!s) return std::nullopt;
+  return static_cast<int32_t>(std::strtol(s, nullptr, 10));
+}
+bool to_bool(const char* s) { return s && s[0] == 't'; }
+
+std::vector<std::string> json_string_array(const char* s) {
+  std::vector<std::string> out;
+  if (!s) return out;
+  JsonValue v = parse_json(s);
+  for (const auto& item : v.array)
+    if (item.type == JsonValue::Type::String) out.push_back(item.string);
+  return out;
+}
+
+void load_reps(RoutingConfig& cfg) {
+  TextTable t = query(
+      "SELECT id, name, email, active, manager_id, backup_id, timezone, max_open_leads, "
+      "max_daily_leads, pg_catalog.array_to_json(skills)::pg_catalog.text "
+      "FROM leadroute.reps");
+  for (uint64 r = 0; r < t.rows; ++r) {
+    Rep rep;
+    rep.id = to_int64(t.cell(r, 0));
+    rep.name = t.cell(r, 1) ? t.cell(r, 1) : "";
+    rep.email = t.cell(r, 2) ? t.cell(r, 2) : "";
+    rep.active = to_bool(t.cell(r, 3));
+    rep.manager_id = to_opt_int64(t.cell(r, 4));
+    rep.backup_id = to_opt_int64(t.cell(r, 5));
+    rep.timezone = t.cell(r, 6) ? t.cell(r, 6) : "UTC";
+    rep.max_open_leads = to_opt_int32(t.cell(r, 7));
+    rep.max_daily_leads = to_opt_int32(t.cell(r, 8));
+    rep.skills = json_string_array(t.cell(r, 9));
+    cfg.reps.emplace(rep.id, std::move(rep));
+  }
+}
+
+void load_pools(RoutingConfig& cfg, Oid schema) {
+  TextTable t = query(
+      "SELECT id, name, strategy, overflow_pool_id, respect_working_hours FROM leadroute.pools");
+  for (uint64 r = 0; r < t.rows; ++r) {
+    Pool pool;
+    pool.id = to_int64(t.cell(r, 0));
+    pool.name = t.cell(r, 1) ? t.cell(r, 1) : "";
+    pool.strategy = parse_strategy(t.cell(r, 2) ? t.cell(r, 2) : "").value_or(Strategy::RoundRobin);
+    pool.overflow_pool_id = to_opt_int64(t.cell(r, 3));
+    pool.respect_working_hours = to_bool(t.cell(r, 4));
+    std::string seq_name = "_pool_turns_" + std::to_string(pool.id);
+    pool.cursor_handle = pg_call([&] { return get_relname_relid(seq_name.c_str(), schema); });
+    cfg.pools.emplace(pool.id, std::move(pool));
+  }
+  TextTable m = query(
+      "SELECT pool_id, rep_id, weight::pg_catalog.float8 FROM leadroute.pool_members");
+  for (uint64 r = 0; r < m.rows; ++r) {
+    auto it = cfg.pools.find(to_int64(m.cell(r, 0)));
+    if (it == cfg.pools.end()) continue;
+    PoolMember member;
+    member.rep_id = to_int64(m.cell(r, 1));
+    member.weight = m.cell(r, 2) ? std::strtod(m.cell(r, 2), nullptr) : 1.0;
+    it->second.members.push_back(member);
+  }
+}
+
+void load_rules(RoutingConfig& cfg) {
+  TextTable t = query(
+      "SELECT id, name, priority, condition, action, rep_id, pool_id, queue, "
+      "pg_catalog.array_to_json(required_skills)::pg_catalog.text "
+      "FROM leadroute.rules WHERE enabled");
+  cfg.rules.reserve(t.rows);
+  for (uint64 r = 0; r < t.rows; ++r) {
+    Rule rule;
+    rule.id = to_int64(t.cell(r, 0));
+    rule.name = t.cell(r, 1) ? t.cell(r, 1) : "";
+    rule.priority = static_cast<int32_t>(to_int64(t.cell(r, 2)));
+    const char* condition = t.cell(r, 3) ? t.cell(r, 3) : "TRUE";
+    try {
+      rule.condition = Condition::compile(condition, cfg.attributes);
+    } catch (const ConditionError& e) {
+      // Conditions are checked when written; this happens only if the language changed since.
+      throw UserError(ERRCODE_INVALID_PARAMETER_VALUE,
+                      "rule \"" + rule.name + "\" has an invalid condition: " + e.what(),
+                      std::string("condition: ") + condition,
+                      "Fix or disable the rule: UPDATE leadroute.rules SET enabled = false WHERE id = " +
+                          std::to_string(rule.id) + ";");
+    }
+    rule.action = parse_action(t.cell(r, 4) ? t.cell(r, 4) : "").value_or(Action::Queue);
+    rule.rep_id = to_opt_int64(t.cell(r, 5));
+    rule.pool_id = to_opt_int64(t.cell(r, 6));
+    if (t.cell(r, 7)) rule.queue = std::string(t.cell(r, 7));
+    rule.required_skills = json_string_array(t.cell(r, 8));
+    cfg.rules.push_back(std::move(rule));
+  }
+}
+
+void load_freemail(RoutingConfig& cfg) {
+  TextTable t = query("SELECT domain FROM leadroute.freemail_domains");
+  cfg.freemail_domains.reserve(t.rows);
+  for (uint64 r = 0; r < t.rows; ++r)
+    if (t.cell(r, 0)) cfg.freemail_domains.emplace(t.cell(r, 0));
+}
+
+std::unique_ptr<RoutingConfig> load_config(Oid schema) {
+  auto cfg = std::make_unique<RoutingConfig>();
+  pg_call([] { spi_connect(); });
+  load_reps(*cfg);
+  load_pools(*cfg, schema);
+  load_rules(*cfg);
+  load_freemail(*cfg);
+  pg_call([] { spi_finish(); });
+  cfg->finalize();
+  return cfg;
+}
+
+}  // namespace
+
+BackendState& backend_state() {
+  if (!g_state) g_state = new BackendState();
+  return *g_state;
+}
+
+const Catalog& resolve_catalog() {
+  BackendState& s = backend_state();
+  if (s.catalog_valid) return s.catalog;
+  Catalog c{};
+  c.schema = get_namespace_oid("leadroute", true);
+  if (!OidIsValid(c.schema))
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_SCHEMA), errmsg("schema leadroute does not exist"),
+                    errhint("Run CREATE EXTENSION leadroute.")));
+  c.reps = relation_in(c.schema, "reps");
+  c.pools = relation_in(c.schema, "pools");
+  c.pool_members = relation_in(c.schema, "pool_members");
+  c.rules = relation_in(c.schema, "rules");
+  c.freemail_domains = relation_in(c.schema, "freemail_domains");
+  c.leads = relation_in(c.schema, "leads");
+  c.decisions = relation_in(c.schema, "decisions");
+  c.assignments = relation_in(c.schema, "assignments");
+  HeapTuple tup = SearchSysCache1(RELOID, ObjectIdGetDatum(c.leads));
+  if (!HeapTupleIsValid(tup)) elog(ERROR, "cache lookup failed for relation %u", c.leads);
+  c.owner = reinterpret_cast<Form_pg_class>(GETSTRUCT(tup))->relowner;
+  ReleaseSysCache(tup);
+  s.catalog = c;
+  s.catalog_valid = true;
+  return s.catalog;
+}
+
+const LeadLayout& resolve_layout(TupleDesc tupdesc) {
+  BackendState& s = backend_state();
+  const Catalog& c = resolve_catalog();
+  if (s.layout_valid && s.layout.relid == c.leads) return s.layout;
+  LeadLayout l{};
+  l.relid = c.leads;
+  auto attnum = [&](const char* name) -> AttrNumber {
+    int n = SPI_fnumber(tupdesc, name);
+    return n > 0 ? static_cast<AttrNumber>(n) : 0;
+  };
+  for (const auto& f : all_fields())
+    if (!f.derived) l.input[static_cast<size_t>(f.id)] = attnum(f.name);
+  l.id = attnum("id");
+  l.attributes = attnum("attributes");
+  l.captured_at = attnum("captured_at");
+  l.email_domain = attnum("email_domain");
+  l.is_freemail = attnum("is_freemail");
+  l.account_id = attnum("account_id");
+  l.match_tier = attnum("match_tier");
+  l.owner_id = attnum("owner_id");
+  l.status = attnum("status");
+  l.queue = attnum("queue");
+  l.rule_id = attnum("rule_id");
+  l.routing_model = attnum("routing_model");
+  l.routed_at = attnum("routed_at");
+  l.sla_due_at = attnum("sla_due_at");
+  l.escalations = attnum("escalations");
+  if (!l.id || !l.owner_id || !l.status || !l.queue || !l.routed_at || !l.rule_id ||
+      !l.routing_model)
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
+                    errmsg("leadroute.leads lacks a column that routing writes"),
+                    errhint("Columns id, owner_id, status, queue, rule_id, routing_model and "
+                            "routed_at are required; do not drop them.")));
+  s.layout = l;
+  s.layout_valid = true;
+  return s.layout;
+}
+
+const RoutingConfig& current_config() {
+  BackendState& s = backend_state();
+  Oid schema = pg_call([] { return resolve_catalog().schema; });
+  if (s.config_valid && s.config) return *s.config;
+  // Valid from now on unless an invalidation arrives while loading (then the next lead reloads).
+  s.config_valid = true;
+  try {
+    s.config = load_config(schema);
+  } catch (...) {
+    s.config_valid = false;
+    throw;
+  }
+  return *s.config;
+}
+
+void register_invalidation_callbacks() { CacheRegisterRelcacheCallback(relcache_callback, 0); }
+
+void switch_to_owner(UserSwitch* saved, Oid owner) {
+  GetUserIdAndSecContext(&saved->saved_user, &saved->saved_context);
+  SetUserIdAndSecContext(owner, saved->saved_context | SECURITY_LOCAL_USERID_CHANGE |
+                                    SECURITY_RESTRICTED_OPERATION);
+}
+
+void restore_user(const UserSwitch* saved) {
+  SetUserIdAndSecContext(saved->saved_user, saved->saved_context);
+}
+
+RouteOptions route_options() {
+  RouteOptions o;
+  o.default_queue = guc_default_queue ? guc_default_queue : "unrouted";
+  o.trace = guc_trace == TRACE_FULL      ? TraceLevel::Full
+            : guc_trace == TRACE_COMPACT ? TraceLevel::Compact
+                                         : TraceLevel::Off;
+  return o;
+}
+
+}  // namespace leadroute::pg

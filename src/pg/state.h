@@ -1,0 +1,65 @@
+// Per-backend state: the extension's catalog OIDs, the compiled configuration cache and its
+// invalidation, the layout of leadroute.leads, and switching to the extension owner's rights.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "core/fields.h"
+#include "core/normalize.h"
+#include "core/router.h"
+#include "pg.h"
+
+namespace leadroute::pg {
+
+// OIDs of the extension's relations, resolved by name once and again after any DDL on them.
+struct Catalog {
+  Oid schema;
+  Oid reps, pools, pool_members, rules, freemail_domains, leads, decisions, assignments;
+  Oid owner;  // owner of leadroute.leads: the extension owner
+};
+
+// Attribute numbers of leadroute.leads columns (0 when a column is absent).
+struct LeadLayout {
+  Oid relid;
+  AttrNumber input[kFieldCount];  // input columns; derived fields are 0
+  AttrNumber id, attributes, captured_at, email_domain, is_freemail, account_id, match_tier,
+      owner_id, status, queue, rule_id, routing_model, routed_at, sla_due_at, escalations;
+};
+
+struct BackendState {
+  Catalog catalog{};
+  bool catalog_valid = false;
+  LeadLayout layout{};
+  bool layout_valid = false;
+  std::unique_ptr<RoutingConfig> config;
+  bool config_valid = false;
+  // The engine's own UPDATE of a lead (reroute) is not a manual reassignment.
+  bool engine_updating = false;
+};
+
+BackendState& backend_state();
+
+// Resolves the catalog; raises (C style) when the extension is not installed.
+const Catalog& resolve_catalog();
+// The layout of leadroute.leads for `tupdesc` (C style).
+const LeadLayout& resolve_layout(TupleDesc tupdesc);
+// The compiled configuration, loaded through SPI when a config table changed. C++ style: PostgreSQL
+// errors arrive as PgError; a broken stored rule raises UserError.
+const RoutingConfig& current_config();
+
+void register_invalidation_callbacks();
+
+struct UserSwitch {
+  Oid saved_user;
+  int saved_context;
+};
+// Runs what follows with the extension owner's rights (restricted: no SET ROLE, no temp tables).
+void switch_to_owner(UserSwitch* saved, Oid owner);
+void restore_user(const UserSwitch* saved);
+
+RouteOptions route_options();
+
+}  // namespace leadroute::pg
