@@ -23,7 +23,7 @@ WARNINGS    = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializer
               -Wno-cast-function-type -Werror
 PG_CPPFLAGS = -I$(CURDIR)/src
 PG_CXXFLAGS = -std=c++17 -Wno-register -fno-omit-frame-pointer $(WARNINGS)
-SHLIB_LINK  = $(CURDIR)/$(CORE_LIB) $(shell pkg-config --libs libpsl icu-uc icu-i18n 2>/dev/null) -lstdc++
+SHLIB_LINK  = $(abspath $(CORE_LIB)) $(shell pkg-config --libs libpsl icu-uc icu-i18n 2>/dev/null) -lstdc++
 # Debian's PostgreSQL also compiles every .cpp to LLVM bitcode with flags that reject C++17.
 override with_llvm = no
 
@@ -46,11 +46,17 @@ endif
 deps:
 	@scripts/deps.sh
 
-core:
+core: $(CORE_LIB)
+
+# cmake decides what is stale; the recipe makes make look at the library's time again afterwards,
+# so the module is relinked whenever the core changed.
+$(CORE_LIB): FORCE
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD_DIR) --target leadroute_core -j2
 
-$(CORE_LIB): core
+# .PHONY: PGXS declares every target .SECONDARY, which would make a plain FORCE a no-op.
+.PHONY: FORCE
+FORCE:
 $(OBJS): $(wildcard src/core/*.h src/pg/*.h)
 $(shlib): $(CORE_LIB)
 

@@ -53,8 +53,8 @@ struct FieldRef {
 // Why a condition was not true for a lead: the smallest sub-expression that decided it.
 struct Explanation {
   Tri result = Tri::True;
-  std::string predicate;                                    // as written in the condition
-  std::vector<std::pair<std::string, std::string>> values;  // field → the lead's value
+  std::string predicate;                                  // as written in the condition
+  std::vector<std::pair<std::string, ValueView>> values;  // field → the lead's value
 };
 
 namespace detail {

@@ -298,7 +298,7 @@ Explanation Condition::explain(const LeadValues& lead, const AttributeRegistry& 
     ValueView v = ref.is_attribute
                       ? (ref.slot < lead.attributes.size() ? lead.attributes[ref.slot] : ValueView{})
                       : lead.get(ref.id);
-    e.values.emplace_back(std::move(name), render_value(v));
+    e.values.emplace_back(std::move(name), v);
   }
   return e;
 }

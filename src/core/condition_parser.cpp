@@ -188,6 +188,10 @@ class Parser {
         if (t.kind == Tok::QuotedIdent)
           for (const auto& f : all_fields())
             if (t.text == f.name) info = &f;
+        if (!info && peek().kind == Tok::LParen)
+          fail(Kind::Syntax, t, "function calls are not part of the condition language",
+               "compare fields with values, e.g. country = 'US'; matching is case-sensitive, "
+               "ILIKE is not");
         if (!info) {
           std::string hint = "valid fields: " + field_names_for_hint();
           std::string close = closest_field(t.text);
@@ -208,9 +212,12 @@ class Parser {
         op.literal = parse_literal();
         op.end = tokens_[pos_ - 1].end;
         return op;
-      default:
-        fail(Kind::Syntax, t, "expected a field or a value, found " + describe(t),
-             t.kind == Tok::End ? "the condition ends too early" : "");
+      default: {
+        std::string hint;
+        if (t.kind == Tok::End) hint = "the condition ends too early";
+        if (t.kind == Tok::Eq) hint = "equality is a single =: country = 'US'";
+        fail(Kind::Syntax, t, "expected a field or a value, found " + describe(t), hint);
+      }
     }
   }
 

@@ -13,6 +13,7 @@
 
 #include "condition.h"
 #include "fields.h"
+#include "normalize.h"
 
 namespace leadroute {
 
@@ -88,7 +89,7 @@ struct RoutingConfig {
   std::vector<Rule> rules;  // enabled rules, ascending priority
   std::unordered_map<int64_t, Rep> reps;
   std::unordered_map<int64_t, Pool> pools;
-  std::unordered_set<std::string> freemail_domains;
+  DomainSet freemail_domains;
   AttributeRegistry attributes;
 
   const Rep* rep(int64_t id) const {

@@ -5,13 +5,50 @@
 
 namespace leadroute {
 
+std::string ExplainNames::rep(int64_t id) const {
+  auto it = reps.find(id);
+  std::string label = it == reps.end() ? "a deleted rep" : it->second;
+  return label + " (rep " + std::to_string(id) + ")";
+}
+
+std::string ExplainNames::pool(int64_t id) const {
+  auto it = pools.find(id);
+  return it == pools.end() ? "pool " + std::to_string(id) + " (deleted)" : "\"" + it->second + "\"";
+}
+
 namespace {
 
-std::string rep_label(const JsonValue& v) {
-  std::string name = v.str("rep");
-  std::string id = v.str("rep_id");
-  if (name.empty()) return "rep " + id;
-  return name + " (rep " + id + ")";
+int64_t id_of(const JsonValue& v, std::string_view key) {
+  return static_cast<int64_t>(v.num(key, 0));
+}
+
+std::string json_literal(const JsonValue& v) {
+  switch (v.type) {
+    case JsonValue::Type::Null:
+      return "NULL";
+    case JsonValue::Type::String: {
+      std::string out = "'";
+      for (char c : v.string) {
+        if (c == '\'') out += '\'';
+        out += c;
+      }
+      return out + "'";
+    }
+    case JsonValue::Type::Number:
+      return format_number(v.number);
+    case JsonValue::Type::Bool:
+      return v.boolean ? "true" : "false";
+    case JsonValue::Type::Array: {
+      std::string out = "{";
+      for (size_t i = 0; i < v.array.size(); ++i) {
+        if (i) out += ",";
+        out += json_literal(v.array[i]);
+      }
+      return out + "}";
+    }
+    default:
+      return "(object)";
+  }
 }
 
 void render_values(std::string& out, const JsonValue& rule) {
@@ -22,43 +59,41 @@ void render_values(std::string& out, const JsonValue& rule) {
   for (const auto& kv : values->object) {
     if (!first) out += ", ";
     first = false;
-    std::string v = kv.second.type == JsonValue::Type::String ? kv.second.string : "NULL";
-    out += kv.first + (v == "NULL" ? " is NULL" : " is " + v);
+    out += kv.first + (kv.second.is_null() ? " is NULL" : " is " + json_literal(kv.second));
   }
   out += ")";
 }
 
-void render_candidate(std::string& out, const JsonValue& c) {
-  out += "      - " + rep_label(c) + ": ";
-  if (c.flag("picked")) {
+void render_candidate(std::string& out, const JsonValue& c, const ExplainNames& names,
+                      const char* indent) {
+  out += indent;
+  out += names.rep(id_of(c, "rep")) + ": ";
+  if (c.flag("pick")) {
     out += "picked";
-    if (c.has("backup_for")) out += " as backup for " + c.str("backup_for");
+    if (c.has("backup_for")) out += " as backup for " + names.rep(id_of(c, "backup_for"));
     if (c.has("ticket")) {
       out += ", turn " + c.str("ticket") + " lands on slot " + c.str("slot") + " of " +
              c.str("period") + " in the rotation";
       if (c.has("weight")) out += " (weight " + c.str("weight") + ")";
     }
   } else {
-    out += "skipped, " + c.str("skipped");
-    if (c.has("backup_for")) out += " (backup for " + c.str("backup_for") + ")";
+    out += "skipped, " + c.str("skip");
+    if (c.has("backup_for")) out += " (as backup for " + names.rep(id_of(c, "backup_for")) + ")";
   }
   out += "\n";
 }
 
-void render_step(std::string& out, const JsonValue& step) {
-  if (step.has("pool_id")) {
-    out += "    Pool \"" + step.str("pool") + "\" (" + step.str("strategy") +
+void render_step(std::string& out, const JsonValue& step, const ExplainNames& names) {
+  if (step.has("pool")) {
+    out += "    Pool " + names.pool(id_of(step, "pool")) + " (" + step.str("strategy") +
            (step.flag("overflow") ? ", overflow" : "") + "):\n";
     if (const JsonValue* cands = step.get("candidates"))
-      for (const auto& c : cands->array) render_candidate(out, c);
-    if (step.has("result")) out += "      nobody eligible: " + step.str("result") + "\n";
+      for (const auto& c : cands->array) render_candidate(out, c, names, "      - ");
+    if (step.has("none")) out += "      nobody eligible: " + step.str("none") + "\n";
     return;
   }
-  if (step.has("rep_id")) {
-    out += "    Rep ";
-    std::string line;
-    render_candidate(line, step);
-    out += line.substr(line.find("- ") + 2);
+  if (step.has("rep")) {
+    render_candidate(out, step, names, "    Rep ");
     return;
   }
   if (step.has("queue")) {
@@ -66,97 +101,93 @@ void render_step(std::string& out, const JsonValue& step) {
     return;
   }
   if (step.get("nurture")) {
-    out += "    Nurture" + (step.has("nurture") ? " track \"" + step.str("nurture") + "\"" : "") + "\n";
+    out += "    Nurture";
+    if (step.has("nurture")) out += " track \"" + step.str("nurture") + "\"";
+    out += "\n";
     return;
   }
   if (step.has("unsupported_action"))
     out += "    Action " + step.str("unsupported_action") + " is not available; next rule\n";
 }
 
-std::string outcome_sentence(const JsonValue& result, const JsonValue* matched_rule) {
-  std::string status = result.str("status");
+std::string rule_label(int64_t id, const ExplainNames& names) {
+  auto it = names.rules.find(id);
+  if (it == names.rules.end()) return "rule " + std::to_string(id) + " (deleted)";
+  return "\"" + it->second.name + "\" (priority " + std::to_string(it->second.priority) + ")";
+}
+
+std::string outcome_sentence(const ExplainDecision& d, const ExplainNames& names) {
   std::string s;
-  if (status == "assigned") {
-    std::string owner = result.str("owner");
-    s = "assigned to " + (owner.empty() ? "rep " + result.str("owner_id")
-                                        : owner + " (rep " + result.str("owner_id") + ")");
-  } else if (status == "nurture") {
-    s = "sent to nurture" + (result.has("queue") ? " track \"" + result.str("queue") + "\"" : "");
+  if (d.status == "assigned" && d.owner_id) {
+    s = "assigned to " + names.rep(*d.owner_id);
+  } else if (d.status == "nurture") {
+    s = "sent to nurture" + (d.queue ? " track \"" + *d.queue + "\"" : std::string());
   } else {
-    s = "placed in queue \"" + result.str("queue") + "\"";
+    s = "placed in queue \"" + d.queue.value_or("") + "\"";
   }
-  if (matched_rule)
-    s += " by rule \"" + matched_rule->str("name") + "\" (priority " +
-         matched_rule->str("priority") + ")";
-  s += ", routing model " + result.str("routing_model");
-  if (result.flag("fallback")) s += " (counted as fallback)";
+  if (d.rule_id) s += " by rule " + rule_label(*d.rule_id, names);
+  s += ", routing model " + d.routing_model;
+  if (d.fallback) s += " (counted as fallback)";
   return s;
 }
 
 }  // namespace
 
-std::string render_explain(const ExplainHeader& h, std::string_view trace_json) {
-  std::string out = "Lead " + std::to_string(h.lead_id);
-  if (!h.email.empty() || !h.company.empty()) {
-    out += " <";
-    out += h.email;
-    if (!h.email.empty() && !h.company.empty()) out += ", ";
-    out += h.company + ">";
+std::string render_explain(const ExplainDecision& d, const ExplainNames& names) {
+  std::string out = "Lead " + std::to_string(d.lead_id);
+  if (!d.email.empty() || !d.company.empty()) {
+    out += " <" + d.email;
+    if (!d.email.empty() && !d.company.empty()) out += ", ";
+    out += d.company + ">";
   }
-  out += "\n";
-  if (trace_json.empty()) {
-    out += h.kind + " " + h.decided_at + "; no trace was recorded (leadroute.trace = off)\n";
+  out += "\n" + d.kind;
+  if (!d.decided_at.empty()) out += " " + d.decided_at;
+  if (d.duration_us) out += " in " + std::to_string(*d.duration_us) + " µs";
+  out += ": " + outcome_sentence(d, names) + ".\n";
+
+  if (d.error) {
+    out += "\nRouting failed with an error, so the lead was kept in queue \"routing_error\":\n  " +
+           *d.error + "\nFix the cause, then call leadroute.reroute(" + std::to_string(d.lead_id) +
+           ").\n";
     return out;
   }
+  if (d.trace.empty()) return out + "No trace was recorded (leadroute.trace was off).\n";
   JsonValue trace;
   try {
-    trace = parse_json(trace_json);
+    trace = parse_json(d.trace);
   } catch (const JsonParseError&) {
-    return out + "the recorded trace is not valid JSON\n";
+    return out + "The recorded trace is not valid JSON.\n";
   }
-  const JsonValue* result = trace.get("result");
   const JsonValue* rules = trace.get("rules");
-  const JsonValue* matched = nullptr;
-  if (rules)
-    for (const auto& r : rules->array)
-      if (r.flag("matched") && !r.has("fell_through")) matched = &r;
-
-  std::string when = h.decided_at.empty() ? "" : " " + h.decided_at;
-  std::string took = h.duration_us ? " in " + std::to_string(*h.duration_us) + " µs" : "";
-  out += h.kind + when + took + ": ";
-  out += result ? outcome_sentence(*result, matched) : "no outcome recorded";
-  out += ".\n";
-
-  if (trace.has("error")) {
-    out += "\nRouting failed with an error, so the lead was kept in queue \"routing_error\":\n  " +
-           trace.str("error") + "\nFix the cause, then call leadroute.reroute(" +
-           std::to_string(h.lead_id) + ").\n";
-    return out;
-  }
-
   if (rules && !rules->array.empty()) {
     out += "\nRules tried, in priority order:\n";
     for (const auto& r : rules->array) {
-      out += "  " + r.str("priority") + "  \"" + r.str("name") + "\": ";
-      if (!r.flag("matched")) {
-        out += r.flag("unknown") ? "unknown, cannot match: " : "no: ";
-        out += r.str("predicate");
+      out += "  " + rule_label(id_of(r, "id"), names) + ": ";
+      if (r.has("miss") || r.has("unknown")) {
+        out += r.has("unknown") ? "cannot match, unknown: " + r.str("unknown") : "no: " + r.str("miss");
         render_values(out, r);
         out += "\n";
         continue;
       }
       out += "MATCHED";
-      if (r.has("condition")) out += " (" + r.str("condition") + ")";
-      out += ", action " + r.str("action") + "\n";
+      auto it = names.rules.find(id_of(r, "id"));
+      if (it != names.rules.end()) out += ", action " + it->second.action;
+      out += "\n";
       if (const JsonValue* steps = r.get("steps"))
-        for (const auto& s : steps->array) render_step(out, s);
+        for (const auto& step : steps->array) render_step(out, step, names);
       if (r.has("fell_through")) out += "    → " + r.str("fell_through") + "; next rule\n";
+      if (r.has("no_target")) out += "    → nobody can take the lead, so it goes to the default queue\n";
     }
+  } else if (!d.rule_id) {
+    out += "\nNo rule applies.\n";
   }
-  if (trace.has("rules_not_listed"))
-    out += "  ... and " + trace.str("rules_not_listed") + " more rules that did not match\n";
-  if (const JsonValue* dq = trace.get("default_queue"))
-    out += "\nDefault queue \"" + dq->str("queue") + "\": " + dq->str("reason") + ".\n";
+  if (trace.has("more_rules"))
+    out += "  ... and " + trace.str("more_rules") + " more rules that did not match\n";
+  bool overflowed = false;
+  if (rules)
+    for (const auto& r : rules->array) overflowed = overflowed || r.has("no_target");
+  if (trace.has("default_queue") && !overflowed)
+    out += "\nDefault queue \"" + d.queue.value_or("") + "\": " + trace.str("default_queue") + ".\n";
   return out;
 }
 

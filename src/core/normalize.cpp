@@ -53,21 +53,23 @@ std::optional<std::string> country_code(std::string_view country) {
 }
 
 bool is_freemail_domain(std::string_view host, std::string_view registrable,
-                        const std::unordered_set<std::string>& freemail_domains) {
-  if (freemail_domains.empty()) return false;
-  if (!host.empty() && freemail_domains.count(std::string(host))) return true;
-  return !registrable.empty() && freemail_domains.count(std::string(registrable)) > 0;
+                        const DomainSet& freemail_domains) {
+  if (freemail_domains.size() == 0) return false;
+  if (!host.empty() && freemail_domains.contains(host)) return true;
+  return !registrable.empty() && freemail_domains.contains(registrable);
 }
 
 NormalizationResult normalize_lead(LeadValues& lead, NormalizedStrings& storage,
-                                   const std::unordered_set<std::string>& freemail_domains) {
+                                   const DomainSet& freemail_domains) {
   NormalizationResult result;
   for (const auto& f : all_fields()) {
     if (f.derived || f.type != FieldType::Text) continue;
     ValueView v = lead.get(f.id);
     if (v.kind != ValueKind::Text) continue;
     std::string_view trimmed = trim(v.text);
-    if (trimmed.size() != v.text.size()) result.text_changed[static_cast<size_t>(f.id)] = true;
+    // Trimmed, or empty and so stored as NULL.
+    if (trimmed.size() != v.text.size() || trimmed.empty())
+      result.text_changed[static_cast<size_t>(f.id)] = true;
     lead.set(f.id, trimmed.empty() ? ValueView::null() : ValueView::of_text(trimmed));
   }
 

@@ -2,6 +2,7 @@
 #pragma once
 #include "core_guard.h"
 
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +11,23 @@
 #include "fields.h"
 
 namespace leadroute {
+
+// A set of domains looked up by string_view without allocating.
+class DomainSet {
+ public:
+  void insert(std::string_view domain) {
+    if (contains(domain)) return;
+    storage_.emplace_back(domain);
+    index_.insert(storage_.back());
+  }
+  bool contains(std::string_view domain) const { return index_.count(domain) > 0; }
+  size_t size() const { return index_.size(); }
+  void reserve(size_t n) { index_.reserve(n); }
+
+ private:
+  std::deque<std::string> storage_;  // stable addresses for the views in index_
+  std::unordered_set<std::string_view> index_;
+};
 
 // ISO 3166-1 alpha-2 code for a country name, alias or code ("Deutschland", "usa", "U.K."),
 // or nullopt when the value is not recognised.
@@ -33,10 +51,10 @@ struct NormalizationResult {
 // email_domain and is_freemail, maps country to its ISO code. Views in `lead` afterwards point into
 // `storage` or into the caller's original strings.
 NormalizationResult normalize_lead(LeadValues& lead, NormalizedStrings& storage,
-                                   const std::unordered_set<std::string>& freemail_domains);
+                                   const DomainSet& freemail_domains);
 
 // True when the email's host or its registrable domain is a free-mail domain.
 bool is_freemail_domain(std::string_view host, std::string_view registrable,
-                        const std::unordered_set<std::string>& freemail_domains);
+                        const DomainSet& freemail_domains);
 
 }  // namespace leadroute

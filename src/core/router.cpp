@@ -62,33 +62,55 @@ class RouteRun {
   bool tracing() const { return options_.trace != TraceLevel::Off; }
   bool full() const { return options_.trace == TraceLevel::Full; }
 
+  // A rule that did not match: the deciding predicate as written, and the lead's values in it.
   void trace_rule_miss(const Rule& rule) {
     Explanation e = rule.condition.explain(lead_, config_.attributes);
     trace_.begin_object();
-    trace_.key("id").value(rule.id).key("name").value(rule.name);
-    trace_.key("priority").value(static_cast<int64_t>(rule.priority));
-    trace_.key("matched").value(false);
-    if (e.result == Tri::Unknown) trace_.key("unknown").value(true);
-    trace_.key("predicate").value(e.predicate);
+    trace_.key("id").value(rule.id);
+    trace_.key(e.result == Tri::Unknown ? "unknown" : "miss").value(e.predicate);
     trace_.key("values").begin_object();
-    for (const auto& kv : e.values) trace_.key(kv.first).value(kv.second);
+    for (const auto& kv : e.values) {
+      trace_.key(kv.first);
+      write_value(kv.second);
+    }
     trace_.end_object();
     trace_.end_object();
   }
 
+  void write_value(const ValueView& v) {
+    switch (v.kind) {
+      case ValueKind::Null:
+        trace_.null();
+        break;
+      case ValueKind::Text:
+        trace_.value(v.text.size() > 200 ? v.text.substr(0, 200) : v.text);
+        break;
+      case ValueKind::Number:
+        trace_.value(v.number);
+        break;
+      case ValueKind::Boolean:
+        trace_.value(v.boolean);
+        break;
+      case ValueKind::TextArray:
+        trace_.begin_array();
+        for (uint32_t i = 0; i < v.item_count; ++i)
+          v.items[i].data() ? trace_.value(v.items[i]) : trace_.null();
+        trace_.end_array();
+        break;
+    }
+  }
+
   void begin_rule_hit(const Rule& rule) {
     trace_.begin_object();
-    trace_.key("id").value(rule.id).key("name").value(rule.name);
-    trace_.key("priority").value(static_cast<int64_t>(rule.priority));
-    trace_.key("matched").value(true);
-    if (full()) trace_.key("condition").value(rule.condition.text());
-    trace_.key("action").value(action_name(rule.action));
+    trace_.key("id").value(rule.id).key("match").value(true);
     trace_.key("steps").begin_array();
   }
 
   void end_rule_hit(const Placement& p) {
     trace_.end_array();
-    if (!p.placed) trace_.key("fell_through").value(p.reason);
+    // fell_through: the rule does not apply after all (next rule); no_target: it applies but
+    // nobody can take the lead (default queue).
+    if (!p.placed) trace_.key(p.reason == kFellThrough ? "fell_through" : "no_target").value(p.reason);
     trace_.end_object();
   }
 
@@ -115,31 +137,13 @@ class RouteRun {
     default_reason_ = reason;
   }
 
+  // The outcome itself (status, owner, queue, rule, model, fallback) is in the decision's columns;
+  // the trace holds how it was reached.
   void close_trace(Decision& d, size_t not_listed) {
     if (!tracing()) return;
     trace_.end_array();
-    if (not_listed) trace_.key("rules_not_listed").value(static_cast<int64_t>(not_listed));
-    if (!default_reason_.empty()) {
-      trace_.key("default_queue").begin_object();
-      trace_.key("queue").value(options_.default_queue).key("reason").value(default_reason_);
-      trace_.end_object();
-    }
-    trace_.key("result").begin_object();
-    trace_.key("status").value(lead_status_name(d.status));
-    trace_.key("owner_id");
-    if (d.owner_id) {
-      trace_.value(*d.owner_id);
-      if (const Rep* r = config_.rep(*d.owner_id)) trace_.key("owner").value(r->name);
-    } else {
-      trace_.null();
-    }
-    trace_.key("queue");
-    d.queue ? trace_.value(*d.queue) : trace_.null();
-    trace_.key("rule_id");
-    d.rule_id ? trace_.value(*d.rule_id) : trace_.null();
-    trace_.key("routing_model").value(routing_model_name(d.model));
-    trace_.key("fallback").value(d.fallback);
-    trace_.end_object();
+    if (not_listed) trace_.key("more_rules").value(static_cast<int64_t>(not_listed));
+    if (!default_reason_.empty()) trace_.key("default_queue").value(default_reason_);
     trace_.end_object();
     d.trace = trace_.take();
   }
@@ -154,8 +158,7 @@ class RouteRun {
         p.status = LeadStatus::Queued;
         p.queue = rule.queue.value_or(options_.default_queue);
         p.model = RoutingModel::Queue;
-        if (tracing())
-          trace_.begin_object().key("queue").value(*p.queue).end_object();
+        if (full()) trace_.begin_object().key("queue").value(*p.queue).end_object();
         return p;
       }
       case Action::Nurture: {
@@ -164,7 +167,7 @@ class RouteRun {
         p.status = LeadStatus::Nurture;
         p.queue = rule.queue;
         p.model = RoutingModel::Nurture;
-        if (tracing()) {
+        if (full()) {
           trace_.begin_object().key("nurture");
           rule.queue ? trace_.value(*rule.queue) : trace_.null();
           trace_.end_object();
@@ -206,29 +209,26 @@ class RouteRun {
   // A named rep, else the rep's backup, else nobody.
   Placement place_with_rep(int64_t rep_id, RoutingModel model) {
     const Rep* rep = config_.rep(rep_id);
-    if (tracing()) trace_.begin_object().key("rep_id").value(rep_id);
+    if (tracing()) trace_.begin_object().key("rep").value(rep_id);
     if (!rep) {
-      if (tracing()) trace_.key("skipped").value("rep does not exist").end_object();
+      if (tracing()) trace_.key("skip").value("rep does not exist").end_object();
       Placement p;
       p.reason = "rep " + std::to_string(rep_id) + " does not exist";
       return p;
     }
-    if (tracing()) trace_.key("rep").value(rep->name);
     std::string why = ineligibility(*rep);
     if (why.empty()) {
-      if (tracing()) trace_.key("picked").value(true).end_object();
+      if (tracing()) trace_.key("pick").value(true).end_object();
       return assigned(*rep, model);
     }
-    if (tracing()) trace_.key("skipped").value(why).end_object();
+    if (tracing()) trace_.key("skip").value(why).end_object();
     if (rep->backup_id) {
       const Rep* backup = config_.rep(*rep->backup_id);
       if (backup) {
         std::string backup_why = ineligibility(*backup);
         if (tracing()) {
-          trace_.begin_object().key("rep_id").value(backup->id).key("rep").value(backup->name);
-          trace_.key("backup_for").value(rep->name);
-          backup_why.empty() ? trace_.key("picked").value(true)
-                             : trace_.key("skipped").value(backup_why);
+          trace_.begin_object().key("rep").value(backup->id).key("backup_for").value(rep->id);
+          backup_why.empty() ? trace_.key("pick").value(true) : trace_.key("skip").value(backup_why);
           trace_.end_object();
         }
         if (backup_why.empty()) return assigned(*backup, model);
@@ -271,7 +271,7 @@ class RouteRun {
 
   Placement pick_from_pool(const Pool& pool, bool is_overflow) {
     if (tracing()) {
-      trace_.begin_object().key("pool_id").value(pool.id).key("pool").value(pool.name);
+      trace_.begin_object().key("pool").value(pool.id);
       trace_.key("strategy").value(strategy_name(pool.strategy));
       if (is_overflow) trace_.key("overflow").value(true);
       trace_.key("candidates").begin_array();
@@ -279,18 +279,16 @@ class RouteRun {
     Placement p = pick_round_robin(pool);
     if (tracing()) {
       trace_.end_array();
-      if (!p.placed) trace_.key("result").value(p.reason);
+      if (!p.placed) trace_.key("none").value(p.reason);
       trace_.end_object();
     }
     return p;
   }
 
-  void trace_candidate(const Rep* rep, int64_t rep_id, const char* key, const std::string& detail) {
+  void trace_skip(int64_t rep_id, const std::string& why) {
     if (!full() || traced_candidates_ >= kMaxTracedCandidates) return;
     ++traced_candidates_;
-    trace_.begin_object().key("rep_id").value(rep_id);
-    if (rep) trace_.key("rep").value(rep->name);
-    trace_.key(key).value(detail).end_object();
+    trace_.begin_object().key("rep").value(rep_id).key("skip").value(why).end_object();
   }
 
   Placement pick_round_robin(const Pool& pool) {
@@ -299,7 +297,7 @@ class RouteRun {
     for (const auto& m : pool.members) {
       const Rep* r = config_.rep(m.rep_id);
       std::string why = r ? ineligibility(*r) : "rep does not exist";
-      if (!why.empty()) trace_candidate(r, m.rep_id, "skipped", why);
+      if (!why.empty()) trace_skip(m.rep_id, why);
     }
     Placement p;
     if (pool.schedule.empty()) {
@@ -312,9 +310,8 @@ class RouteRun {
     const PoolMember& member = pool.members[pool.schedule[slot]];
     const Rep* rep = config_.rep(member.rep_id);
     if (tracing()) {
-      trace_.begin_object().key("rep_id").value(member.rep_id);
-      if (rep) trace_.key("rep").value(rep->name);
-      trace_.key("picked").value(true).key("ticket").value(ticket);
+      trace_.begin_object().key("rep").value(member.rep_id).key("pick").value(true);
+      trace_.key("ticket").value(ticket);
       trace_.key("slot").value(static_cast<int64_t>(slot + 1)).key("period").value(period);
       if (pool.weighted) trace_.key("weight").value(member.weight);
       trace_.end_object();
@@ -346,11 +343,7 @@ Decision routing_error_decision(std::string_view message) {
   d.model = RoutingModel::Fallback;
   d.fallback = true;
   JsonWriter w;
-  w.begin_object().key("v").value(int64_t{1}).key("error").value(message);
-  w.key("result").begin_object();
-  w.key("status").value("queued").key("owner_id").null().key("queue").value("routing_error");
-  w.key("rule_id").null().key("routing_model").value("fallback").key("fallback").value(true);
-  w.end_object().end_object();
+  w.begin_object().key("v").value(int64_t{1}).key("error").value(message).end_object();
   d.trace = w.take();
   return d;
 }
@@ -364,13 +357,8 @@ Decision disabled_decision(const RouteOptions& options) {
   if (options.trace == TraceLevel::Off) return d;
   JsonWriter w;
   w.begin_object().key("v").value(int64_t{1});
-  w.key("default_queue").begin_object();
-  w.key("queue").value(options.default_queue).key("reason").value("routing is switched off (leadroute.enabled = off)");
+  w.key("default_queue").value("routing is switched off (leadroute.enabled = off)");
   w.end_object();
-  w.key("result").begin_object();
-  w.key("status").value("queued").key("owner_id").null().key("queue").value(options.default_queue);
-  w.key("rule_id").null().key("routing_model").value("fallback").key("fallback").value(true);
-  w.end_object().end_object();
   d.trace = w.take();
   return d;
 }

@@ -38,6 +38,14 @@ int condition_sqlstate(ConditionError::Kind kind) {
 
 }  // namespace
 
+std::string as_sentence(std::string_view text) {
+  std::string out(text);
+  if (out.empty()) return out;
+  if (out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
+  if (out.back() != '.' && out.back() != '?' && out.back() != '!') out += '.';
+  return out;
+}
+
 UserError condition_user_error(const ConditionError& e, std::string_view condition,
                                std::string_view context) {
   std::string message = "invalid ";
@@ -59,7 +67,7 @@ UserError condition_user_error(const ConditionError& e, std::string_view conditi
     size_t column = utf8_length(condition.substr(line_start, byte - line_start));
     detail = std::string(line) + "\n" + std::string(column, ' ') + "^";
   }
-  return UserError(condition_sqlstate(e.kind()), message, detail, e.hint());
+  return UserError(condition_sqlstate(e.kind()), message, detail, as_sentence(e.hint()));
 }
 
 void ErrorCarrier::capture() noexcept {
@@ -80,6 +88,7 @@ void ErrorCarrier::capture() noexcept {
     sqlstate = condition_sqlstate(e.kind());
     copy_text(message, sizeof message, e.what());
     copy_text(hint, sizeof hint, e.hint().c_str());
+    if (hint[0] >= 'a' && hint[0] <= 'z') hint[0] = static_cast<char>(hint[0] - 'a' + 'A');
   } catch (const JsonParseError& e) {
     sqlstate = ERRCODE_INVALID_TEXT_REPRESENTATION;
     copy_text(message, sizeof message, e.what());

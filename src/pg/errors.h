@@ -46,6 +46,9 @@ class UserError final : public std::exception {
   std::string message_, detail_, hint_;
 };
 
+// "use IS NULL" → "Use IS NULL.": PostgreSQL's style for details and hints.
+std::string as_sentence(std::string_view text);
+
 // Turns a condition error into a UserError whose detail shows the condition with a caret.
 UserError condition_user_error(const ConditionError& e, std::string_view condition,
                                std::string_view context);

@@ -203,14 +203,38 @@ Datum reroute_lead(int64_t lead_id, const Catalog& catalog) {
 
 // ---- explain -------------------------------------------------------------------------------
 
+std::optional<std::string> opt_cell(const TextTable& t, uint64 row, int col) {
+  if (!t.cell(row, col)) return std::nullopt;
+  return std::string(t.cell(row, col));
+}
+
+ExplainNames load_names() {
+  ExplainNames names;
+  TextTable rules = pg_call([] {
+    return spi_text_query("SELECT id, name, priority, action FROM leadroute.rules");
+  });
+  for (uint64 r = 0; r < rules.rows; ++r)
+    names.rules[std::stoll(rules.cell(r, 0))] =
+        ExplainRule{rules.cell(r, 1), static_cast<int32_t>(std::stol(rules.cell(r, 2))),
+                    rules.cell(r, 3)};
+  TextTable reps = pg_call([] { return spi_text_query("SELECT id, name FROM leadroute.reps"); });
+  for (uint64 r = 0; r < reps.rows; ++r) names.reps[std::stoll(reps.cell(r, 0))] = reps.cell(r, 1);
+  TextTable pools = pg_call([] { return spi_text_query("SELECT id, name FROM leadroute.pools"); });
+  for (uint64 r = 0; r < pools.rows; ++r)
+    names.pools[std::stoll(pools.cell(r, 0))] = pools.cell(r, 1);
+  return names;
+}
+
 std::string explain_lead(int64_t lead_id) {
   pg_call([] { spi_connect(); });
   Oid types[1] = {INT8OID};
   Datum values[1] = {Int64GetDatum(lead_id)};
   TextTable lead = pg_call([&] {
     return spi_text_query(
-        "SELECT l.email, l.company, d.decided_at::pg_catalog.text, d.duration_us, d.kind,"
-        "       d.trace::pg_catalog.text, d.id IS NOT NULL"
+        "SELECT l.email, l.company, d.id IS NOT NULL, d.kind,"
+        "       pg_catalog.to_char(d.decided_at, 'YYYY-MM-DD HH24:MI:SS TZ'),"
+        "       d.duration_us, d.status, d.owner_id, d.queue, d.rule_id, d.routing_model,"
+        "       d.fallback, d.trace::pg_catalog.text, d.error"
         "  FROM leadroute.leads l"
         "  LEFT JOIN LATERAL (SELECT * FROM leadroute.decisions d"
         "                      WHERE d.lead_id OPERATOR(pg_catalog.=) l.id"
@@ -220,45 +244,47 @@ std::string explain_lead(int64_t lead_id) {
   });
   if (lead.rows == 0)
     throw UserError(ERRCODE_NO_DATA_FOUND, "lead " + std::to_string(lead_id) + " does not exist");
-  ExplainHeader h;
-  h.lead_id = lead_id;
-  h.email = lead.cell(0, 0) ? lead.cell(0, 0) : "";
-  h.company = lead.cell(0, 1) ? lead.cell(0, 1) : "";
   std::string out;
-  if (lead.cell(0, 6) && lead.cell(0, 6)[0] == 't') {
-    h.decided_at = lead.cell(0, 2) ? lead.cell(0, 2) : "";
-    if (lead.cell(0, 3)) h.duration_us = std::stoll(lead.cell(0, 3));
-    h.kind = lead.cell(0, 4) ? lead.cell(0, 4) : "routed";
-    h.kind[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(h.kind[0])));
-    out = render_explain(h, lead.cell(0, 5) ? lead.cell(0, 5) : "");
+  ExplainNames names = load_names();
+  if (lead.cell(0, 2)[0] == 't') {
+    ExplainDecision d;
+    d.lead_id = lead_id;
+    d.email = opt_cell(lead, 0, 0).value_or("");
+    d.company = opt_cell(lead, 0, 1).value_or("");
+    d.kind = opt_cell(lead, 0, 3).value_or("routed");
+    d.kind[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(d.kind[0])));
+    d.decided_at = opt_cell(lead, 0, 4).value_or("");
+    if (lead.cell(0, 5)) d.duration_us = std::stoll(lead.cell(0, 5));
+    d.status = opt_cell(lead, 0, 6).value_or("");
+    if (lead.cell(0, 7)) d.owner_id = std::stoll(lead.cell(0, 7));
+    d.queue = opt_cell(lead, 0, 8);
+    if (lead.cell(0, 9)) d.rule_id = std::stoll(lead.cell(0, 9));
+    d.routing_model = opt_cell(lead, 0, 10).value_or("");
+    d.fallback = lead.cell(0, 11) && lead.cell(0, 11)[0] == 't';
+    d.trace = opt_cell(lead, 0, 12).value_or("");
+    d.error = opt_cell(lead, 0, 13);
+    out = render_explain(d, names);
   } else {
     out = "Lead " + std::to_string(lead_id) +
           " has no routing decision: it was stored already routed (an import or a restore).\n";
   }
   TextTable history = pg_call([&] {
     return spi_text_query(
-        "SELECT a.assigned_at::pg_catalog.text, a.reason, a.rep_id, r.name, a.queue,"
-        "       a.assigned_by"
+        "SELECT pg_catalog.to_char(a.assigned_at, 'YYYY-MM-DD HH24:MI:SS TZ'), a.reason, a.rep_id, a.queue, a.assigned_by"
         "  FROM leadroute.assignments a"
-        "  LEFT JOIN leadroute.reps r ON r.id OPERATOR(pg_catalog.=) a.rep_id"
         " WHERE a.lead_id OPERATOR(pg_catalog.=) $1 ORDER BY a.id",
         1, types, values);
   });
   if (history.rows > 0) {
     out += "\nOwnership history:\n";
     for (uint64 r = 0; r < history.rows; ++r) {
-      out += "  ";
-      out += history.cell(r, 0) ? history.cell(r, 0) : "";
-      out += "  ";
-      out += history.cell(r, 1) ? history.cell(r, 1) : "";
-      out += " → ";
-      if (history.cell(r, 2)) {
-        out += history.cell(r, 3) ? history.cell(r, 3) : "rep";
-        out += " (rep " + std::string(history.cell(r, 2)) + ")";
-      } else {
-        out += "queue \"" + std::string(history.cell(r, 4) ? history.cell(r, 4) : "") + "\"";
-      }
-      out += " by " + std::string(history.cell(r, 5) ? history.cell(r, 5) : "?") + "\n";
+      out += "  " + opt_cell(history, r, 0).value_or("") + "  " +
+             opt_cell(history, r, 1).value_or("") + " → ";
+      if (history.cell(r, 2))
+        out += names.rep(std::stoll(history.cell(r, 2)));
+      else
+        out += "queue \"" + opt_cell(history, r, 3).value_or("") + "\"";
+      out += " by " + opt_cell(history, r, 4).value_or("?") + "\n";
     }
   }
   pg_call([] { spi_finish(); });
@@ -289,7 +315,7 @@ LR_FUNCTION(leadroute_valid_working_hours) {
     (void)WorkingHours::parse(text);
   } catch (const WorkingHoursError& e) {
     throw UserError(ERRCODE_INVALID_PARAMETER_VALUE, e.what(), std::string("working_hours: ") + text,
-                    e.hint());
+                    as_sentence(e.hint()));
   }
   PG_RETURN_BOOL(true);
 }

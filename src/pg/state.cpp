@@ -151,7 +151,7 @@ void load_freemail(RoutingConfig& cfg) {
   TextTable t = query("SELECT domain FROM leadroute.freemail_domains");
   cfg.freemail_domains.reserve(t.rows);
   for (uint64 r = 0; r < t.rows; ++r)
-    if (t.cell(r, 0)) cfg.freemail_domains.emplace(t.cell(r, 0));
+    if (t.cell(r, 0)) cfg.freemail_domains.insert(t.cell(r, 0));
 }
 
 std::unique_ptr<RoutingConfig> load_config(Oid schema) {

@@ -69,9 +69,20 @@ BEGIN
               HINT = 'Create a new pool and move the members and rules to it.';
     END IF;
     RETURN NEW;
-  ELSE
+  ELSIF TG_OP = 'DELETE' THEN
     EXECUTE pg_catalog.format('DROP SEQUENCE IF EXISTS leadroute.%I', leadroute._pool_cursor_name(OLD.id));
     RETURN OLD;
+  ELSE
+    -- TRUNCATE fires no row triggers: drop every turn counter (no pool is left).
+    FOR seq IN
+      SELECT c.relname FROM pg_catalog.pg_class c
+       WHERE c.relnamespace OPERATOR(pg_catalog.=) 'leadroute'::pg_catalog.regnamespace
+         AND c.relkind OPERATOR(pg_catalog.=) 'S'
+         AND c.relname OPERATOR(pg_catalog.~) '^_pool_turns_[0-9]+$'
+    LOOP
+      EXECUTE pg_catalog.format('DROP SEQUENCE leadroute.%I', seq);
+    END LOOP;
+    RETURN NULL;
   END IF;
 END
 $body$;
@@ -82,6 +93,8 @@ CREATE TRIGGER pool_cursor AFTER INSERT OR DELETE ON leadroute.pools
   FOR EACH ROW EXECUTE FUNCTION leadroute._pool_cursor();
 CREATE TRIGGER pool_cursor_id BEFORE UPDATE OF id ON leadroute.pools
   FOR EACH ROW EXECUTE FUNCTION leadroute._pool_cursor();
+CREATE TRIGGER pool_cursor_truncate AFTER TRUNCATE ON leadroute.pools
+  FOR EACH STATEMENT EXECUTE FUNCTION leadroute._pool_cursor();
 
 -- Shipped free-mail domains that a user deletes stay deleted across pg_dump and restore.
 CREATE FUNCTION leadroute._freemail_sync() RETURNS trigger
