@@ -66,7 +66,7 @@ struct Node {
   bool const_value = false;   // Const
   CmpOp op = CmpOp::Eq;       // Compare
   Operand left, right;
-  std::vector<Literal> list;                        // In (items), Between (low, high)
+  std::vector<Literal> list;                                  // In (items), Between (low, high)
   std::unique_ptr<std::unordered_set<std::string>> text_set;  // In over plain text items
   bool list_has_null = false;
   std::unique_ptr<LikePattern> like;

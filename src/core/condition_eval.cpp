@@ -11,7 +11,9 @@ namespace detail {
 
 namespace {
 
-Tri from_bool(bool b) { return b ? Tri::True : Tri::False; }
+Tri from_bool(bool b) {
+  return b ? Tri::True : Tri::False;
+}
 
 Tri tri_not(Tri t) {
   if (t == Tri::Unknown) return Tri::Unknown;
@@ -25,7 +27,9 @@ std::optional<bool> text_as_boolean(std::string_view s) {
   return std::nullopt;
 }
 
-int sign(double a, double b) { return a < b ? -1 : (a > b ? 1 : 0); }
+int sign(double a, double b) {
+  return a < b ? -1 : (a > b ? 1 : 0);
+}
 
 // Three-way comparison with the coercions of attribute values; nullopt means unknown.
 std::optional<int> compare_values(const ValueView& a, const ValueView& b) {
@@ -233,8 +237,8 @@ Tri evaluate_node(const Node& node, const LeadValues& lead) {
     case NodeKind::Not:
       return tri_not(evaluate_node(*node.children[0], lead));
     case NodeKind::Compare:
-      return apply_cmp(node.op,
-                       compare_values(operand_value(node.left, lead), operand_value(node.right, lead)));
+      return apply_cmp(
+          node.op, compare_values(operand_value(node.left, lead), operand_value(node.right, lead)));
     case NodeKind::In:
       return eval_in(node, lead);
     case NodeKind::Between:
@@ -283,7 +287,9 @@ void collect(const Node& node, std::vector<FieldRef>& out) {
 }  // namespace
 }  // namespace detail
 
-Tri Condition::evaluate(const LeadValues& lead) const { return detail::evaluate_node(*root_, lead); }
+Tri Condition::evaluate(const LeadValues& lead) const {
+  return detail::evaluate_node(*root_, lead);
+}
 
 Explanation Condition::explain(const LeadValues& lead, const AttributeRegistry& attributes) const {
   Explanation e;
@@ -295,9 +301,9 @@ Explanation Condition::explain(const LeadValues& lead, const AttributeRegistry& 
   detail::collect(*node, refs);
   for (const auto& ref : refs) {
     std::string name = ref.is_attribute ? attributes.display(ref.slot) : field_info(ref.id).name;
-    ValueView v = ref.is_attribute
-                      ? (ref.slot < lead.attributes.size() ? lead.attributes[ref.slot] : ValueView{})
-                      : lead.get(ref.id);
+    ValueView v = ref.is_attribute ? (ref.slot < lead.attributes.size() ? lead.attributes[ref.slot]
+                                                                        : ValueView{})
+                                   : lead.get(ref.id);
     e.values.emplace_back(std::move(name), v);
   }
   return e;

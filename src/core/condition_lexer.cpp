@@ -10,8 +10,12 @@ namespace {
 bool is_ident_start(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
 }
-bool is_ident_char(unsigned char c) { return is_ident_start(c) || (c >= '0' && c <= '9'); }
-bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+bool is_ident_char(unsigned char c) {
+  return is_ident_start(c) || (c >= '0' && c <= '9');
+}
+bool is_digit(unsigned char c) {
+  return c >= '0' && c <= '9';
+}
 
 Tok keyword(std::string_view word) {
   struct Entry {
@@ -19,10 +23,12 @@ Tok keyword(std::string_view word) {
     Tok tok;
   };
   static constexpr Entry kKeywords[] = {
-      {"and", Tok::And},   {"or", Tok::Or},       {"not", Tok::Not},       {"in", Tok::In},
-      {"between", Tok::Between}, {"is", Tok::Is}, {"null", Tok::Null},     {"like", Tok::Like},
-      {"ilike", Tok::Ilike}, {"contains", Tok::Contains}, {"true", Tok::True},
-      {"false", Tok::False},
+      {"and", Tok::And},         {"or", Tok::Or},
+      {"not", Tok::Not},         {"in", Tok::In},
+      {"between", Tok::Between}, {"is", Tok::Is},
+      {"null", Tok::Null},       {"like", Tok::Like},
+      {"ilike", Tok::Ilike},     {"contains", Tok::Contains},
+      {"true", Tok::True},       {"false", Tok::False},
   };
   for (const auto& k : kKeywords)
     if (iequals_ascii(word, k.name)) return k.tok;
@@ -92,7 +98,8 @@ std::vector<Token> tokenize(std::string_view s) {
         value += s[i++];
       }
       if (!closed)
-        fail(s, start, "unterminated string literal", std::string(s.substr(start, 20)),
+        fail(s, start, "unterminated string literal",
+             std::string(s.substr(start, utf8_offset(s.substr(start), 20))),
              "close the string with a single quote; write '' for a quote inside it");
       out.push_back({Tok::String, start, i, std::move(value)});
       continue;
@@ -115,7 +122,8 @@ std::vector<Token> tokenize(std::string_view s) {
         value += s[i++];
       }
       if (!closed)
-        fail(s, start, "unterminated quoted identifier", std::string(s.substr(start, 20)),
+        fail(s, start, "unterminated quoted identifier",
+             std::string(s.substr(start, utf8_offset(s.substr(start), 20))),
              "close the identifier with a double quote");
       if (value.empty()) fail(s, start, "zero-length quoted identifier", "\"\"");
       out.push_back({Tok::QuotedIdent, start, i, std::move(value)});

@@ -62,13 +62,15 @@ class Parser {
 
   std::string describe(const Token& t) const {
     if (t.kind == Tok::End) return "the end of the condition";
-    std::string text(source_.substr(t.begin, std::min<size_t>(t.end - t.begin, 40)));
+    std::string_view whole = source_.substr(t.begin, t.end - t.begin);
+    std::string text(whole.substr(0, utf8_offset(whole, 40)));  // 40 characters, not bytes
     return "\"" + text + "\"";
   }
 
   [[noreturn]] void fail(Kind kind, const Token& at, const std::string& message,
                          const std::string& hint) const {
-    std::string token = at.kind == Tok::End ? "" : std::string(source_.substr(at.begin, at.end - at.begin));
+    std::string token =
+        at.kind == Tok::End ? "" : std::string(source_.substr(at.begin, at.end - at.begin));
     throw ConditionError(kind, message, utf8_length(source_.substr(0, at.begin)) + 1, token, hint);
   }
   [[noreturn]] void fail_at(Kind kind, size_t begin, size_t end, const std::string& message,
@@ -100,21 +102,22 @@ class Parser {
     return node;
   }
 
+  // `depth` counts nesting that recursion pays for: each "(" and each NOT.
   std::unique_ptr<Node> parse_or(int depth) {
     check_depth(depth);
-    auto left = parse_and(depth + 1);
+    auto left = parse_and(depth);
     while (peek().kind == Tok::Or) {
       next();
-      left = make_binary(NodeKind::Or, std::move(left), parse_and(depth + 1));
+      left = make_binary(NodeKind::Or, std::move(left), parse_and(depth));
     }
     return left;
   }
 
   std::unique_ptr<Node> parse_and(int depth) {
-    auto left = parse_not(depth + 1);
+    auto left = parse_not(depth);
     while (peek().kind == Tok::And) {
       next();
-      left = make_binary(NodeKind::And, std::move(left), parse_not(depth + 1));
+      left = make_binary(NodeKind::And, std::move(left), parse_not(depth));
     }
     return left;
   }
@@ -131,11 +134,10 @@ class Parser {
       node->children.push_back(std::move(child));
       return node;
     }
-    return parse_primary(depth + 1);
+    return parse_primary(depth);
   }
 
   std::unique_ptr<Node> parse_primary(int depth) {
-    check_depth(depth);
     if (peek().kind == Tok::LParen) {
       const Token& open = next();
       auto inner = parse_or(depth + 1);
@@ -173,7 +175,8 @@ class Parser {
           while (accept(Tok::Dot)) {
             const Token& key = peek();
             if (!is_word(key))
-              fail(Kind::Syntax, key, "expected an attribute key after \".\", found " + describe(key),
+              fail(Kind::Syntax, key,
+                   "expected an attribute key after \".\", found " + describe(key),
                    "quote keys with unusual characters: attributes.\"utm-source\"");
             next();
             path.push_back(key.text);
@@ -231,8 +234,7 @@ class Parser {
         return lit;
       case Tok::Number:
         lit.kind = ValueKind::Number;
-        if (!parse_number(t.text, &lit.number))
-          fail(Kind::Syntax, t, "number out of range", "");
+        if (!parse_number(t.text, &lit.number)) fail(Kind::Syntax, t, "number out of range", "");
         return lit;
       case Tok::Minus: {
         const Token& num = peek();
@@ -289,8 +291,8 @@ class Parser {
       case FieldType::Text:
         if (lit.kind == ValueKind::Text) return;
         fail_at(Kind::Type, begin, end,
-                "cannot compare text field " + field_text + " with " + literal_type_name(lit) + " " +
-                    std::string(source_.substr(begin, end - begin)),
+                "cannot compare text field " + field_text + " with " + literal_type_name(lit) +
+                    " " + std::string(source_.substr(begin, end - begin)),
                 "quote the value: " + field_text + " = '" +
                     std::string(source_.substr(begin, end - begin)) + "'");
       case FieldType::Number:
@@ -321,11 +323,11 @@ class Parser {
             return;
           }
         }
-        fail_at(Kind::Type, begin, end,
-                "cannot compare boolean field " + field_text + " with " + literal_type_name(lit) +
-                    " " + std::string(source_.substr(begin, end - begin)),
-                "write " + field_text + " = TRUE or " + field_text + " = FALSE, or just " +
-                    field_text);
+        fail_at(
+            Kind::Type, begin, end,
+            "cannot compare boolean field " + field_text + " with " + literal_type_name(lit) + " " +
+                std::string(source_.substr(begin, end - begin)),
+            "write " + field_text + " = TRUE or " + field_text + " = FALSE, or just " + field_text);
       case FieldType::TextArray:
         fail_at(Kind::Type, begin, end, "text[] field " + field_text + " cannot be compared",
                 "test membership with " + field_text + " CONTAINS 'value'");
@@ -479,6 +481,12 @@ class Parser {
     next();
     node->end = pattern.end;
     if (kind == NodeKind::Like) {
+      size_t backslashes = 0;
+      for (auto it = pattern.text.rbegin(); it != pattern.text.rend() && *it == '\\'; ++it)
+        ++backslashes;
+      if (backslashes % 2 == 1)
+        fail(Kind::Pattern, pattern, "LIKE pattern must not end with escape character",
+             "write \\\\ for a literal backslash");
       node->like = std::make_unique<LikePattern>(pattern.text, case_insensitive);
     } else {
       try {
@@ -498,8 +506,8 @@ class Parser {
   std::unique_ptr<Node> parse_contains(Operand left) {
     if (left.is_field && left.type != FieldType::TextArray && left.type != FieldType::Dynamic)
       fail_at(Kind::Type, left.begin, left.end,
-              "CONTAINS applies to text[] fields, not to " + std::string(field_type_name(left.type)) +
-                  " field " + operand_text(left),
+              "CONTAINS applies to text[] fields, not to " +
+                  std::string(field_type_name(left.type)) + " field " + operand_text(left),
               "use = or IN for single values");
     auto node = make_node(NodeKind::Contains, left);
     size_t begin = peek().begin;
@@ -558,8 +566,8 @@ class Parser {
           return parse_pattern(std::move(left), NodeKind::Like, true, after.kind == Tok::Ilike,
                                after.kind == Tok::Like ? "NOT LIKE" : "NOT ILIKE");
         }
-        fail(Kind::Syntax, after, "expected IN, BETWEEN, LIKE or ILIKE after NOT, found " +
-                                      describe(after),
+        fail(Kind::Syntax, after,
+             "expected IN, BETWEEN, LIKE or ILIKE after NOT, found " + describe(after),
              "to negate a predicate write NOT (predicate)");
       }
       case Tok::Is: {
@@ -567,7 +575,8 @@ class Parser {
         bool negated = accept(Tok::Not);
         if (peek().kind != Tok::Null) {
           std::string hint = "write IS NULL or IS NOT NULL";
-          if (peek().kind == Tok::True || peek().kind == Tok::False) hint = "write = TRUE or = FALSE";
+          if (peek().kind == Tok::True || peek().kind == Tok::False)
+            hint = "write = TRUE or = FALSE";
           fail(Kind::Syntax, peek(), "expected NULL after IS, found " + describe(peek()), hint);
         }
         auto node = make_node(NodeKind::IsNull, left);
@@ -633,7 +642,9 @@ std::optional<bool> static_value(const Node& node) {
       return std::nullopt;
     }
     default:
-      if (!node.left.is_field && (node.kind == NodeKind::IsNull)) return node.negated;
+      // A literal operand: NULL IS NULL is true, 'x' IS NULL is false.
+      if (!node.left.is_field && (node.kind == NodeKind::IsNull))
+        return (node.left.literal.kind == ValueKind::Null) != node.negated;
       return std::nullopt;
   }
 }
@@ -661,8 +672,7 @@ Condition& Condition::operator=(Condition&&) noexcept = default;
 Condition Condition::compile(std::string_view text, AttributeRegistry& attributes) {
   if (text.size() > detail::kMaxConditionBytes)
     throw ConditionError(ConditionError::Kind::TooComplex,
-                         "condition is too long (" + std::to_string(text.size()) + " bytes)",
-                         detail::kMaxConditionBytes, "",
+                         "condition is too long (" + std::to_string(text.size()) + " bytes)", 1, "",
                          "keep conditions under 64 kB; use territories for long value lists");
   Condition c;
   c.text_ = std::string(text);

@@ -87,8 +87,8 @@ std::optional<Action> parse_action(std::string_view s) {
 }
 
 std::optional<Strategy> parse_strategy(std::string_view s) {
-  for (Strategy st : {Strategy::RoundRobin, Strategy::LeastLoaded, Strategy::Skills,
-                      Strategy::Performance})
+  for (Strategy st :
+       {Strategy::RoundRobin, Strategy::LeastLoaded, Strategy::Skills, Strategy::Performance})
     if (s == strategy_name(st)) return st;
   return std::nullopt;
 }
@@ -119,9 +119,10 @@ void RoutingConfig::finalize() {
         member_index.push_back(i);
       }
     }
+    // Weighted when the reps in the rotation (the active ones) have different weights.
     pool.weighted = false;
-    for (const auto& m : pool.members)
-      if (m.weight != pool.members.front().weight) pool.weighted = true;
+    for (double w : weights)
+      if (w != weights.front()) pool.weighted = true;
     pool.schedule.clear();
     if (weights.empty()) continue;
     auto ints = integer_weights(weights, max_rotation_period(weights.size()));

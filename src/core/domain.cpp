@@ -140,13 +140,15 @@ std::optional<std::string> url_host(std::string_view url) {
     size_t colon = s.find(':');
     if (colon != std::string_view::npos && colon > 0) {
       std::string_view scheme = s.substr(0, colon);
-      bool is_scheme = (scheme[0] >= 'a' && scheme[0] <= 'z') || (scheme[0] >= 'A' && scheme[0] <= 'Z');
+      bool is_scheme =
+          (scheme[0] >= 'a' && scheme[0] <= 'z') || (scheme[0] >= 'A' && scheme[0] <= 'Z');
       for (char c : scheme)
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.'))
           is_scheme = false;
       std::string_view rest = s.substr(colon + 1);
       bool slashes = rest.size() >= 2 && rest[0] == '/' && rest[1] == '/';
-      if (is_scheme && (slashes || iequals_ascii(scheme, "http") || iequals_ascii(scheme, "https"))) {
+      if (is_scheme &&
+          (slashes || iequals_ascii(scheme, "http") || iequals_ascii(scheme, "https"))) {
         s = rest;
         stripped = true;
       }

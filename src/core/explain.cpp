@@ -164,7 +164,8 @@ std::string render_explain(const ExplainDecision& d, const ExplainNames& names) 
     for (const auto& r : rules->array) {
       out += "  " + rule_label(id_of(r, "id"), names) + ": ";
       if (r.has("miss") || r.has("unknown")) {
-        out += r.has("unknown") ? "cannot match, unknown: " + r.str("unknown") : "no: " + r.str("miss");
+        out += r.has("unknown") ? "cannot match, unknown: " + r.str("unknown")
+                                : "no: " + r.str("miss");
         render_values(out, r);
         out += "\n";
         continue;
@@ -176,7 +177,8 @@ std::string render_explain(const ExplainDecision& d, const ExplainNames& names) 
       if (const JsonValue* steps = r.get("steps"))
         for (const auto& step : steps->array) render_step(out, step, names);
       if (r.has("fell_through")) out += "    → " + r.str("fell_through") + "; next rule\n";
-      if (r.has("no_target")) out += "    → nobody can take the lead, so it goes to the default queue\n";
+      if (r.has("no_target"))
+        out += "    → nobody can take the lead, so it goes to the default queue\n";
     }
   } else if (!d.rule_id) {
     out += "\nNo rule applies.\n";
@@ -187,7 +189,8 @@ std::string render_explain(const ExplainDecision& d, const ExplainNames& names) 
   if (rules)
     for (const auto& r : rules->array) overflowed = overflowed || r.has("no_target");
   if (trace.has("default_queue") && !overflowed)
-    out += "\nDefault queue \"" + d.queue.value_or("") + "\": " + trace.str("default_queue") + ".\n";
+    out +=
+        "\nDefault queue \"" + d.queue.value_or("") + "\": " + trace.str("default_queue") + ".\n";
   return out;
 }
 

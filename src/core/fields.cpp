@@ -11,47 +11,53 @@ namespace {
 
 // Constant-initialized: no constructor runs at dlopen time (STYLE.md rule 5).
 constexpr FieldInfo kFieldTable[] = {
-      {FieldId::Email, "email", FieldType::Text, false, "email address, trimmed and lower-cased"},
-      {FieldId::FirstName, "first_name", FieldType::Text, false, "first name"},
-      {FieldId::LastName, "last_name", FieldType::Text, false, "last name"},
-      {FieldId::Company, "company", FieldType::Text, false, "company name as entered"},
-      {FieldId::Website, "website", FieldType::Text, false, "company website as entered"},
-      {FieldId::Phone, "phone", FieldType::Text, false, "phone number"},
-      {FieldId::Title, "title", FieldType::Text, false, "job title"},
-      {FieldId::Country, "country", FieldType::Text, false,
-       "ISO 3166-1 alpha-2 code when recognised ('US', 'DE')"},
-      {FieldId::State, "state", FieldType::Text, false, "state or region"},
-      {FieldId::City, "city", FieldType::Text, false, "city"},
-      {FieldId::PostalCode, "postal_code", FieldType::Text, false, "postal code"},
-      {FieldId::Employees, "employees", FieldType::Number, false, "company size in employees"},
-      {FieldId::Industry, "industry", FieldType::Text, false, "industry"},
-      {FieldId::Source, "source", FieldType::Text, false, "lead source (demo_request, webinar, ...)"},
-      {FieldId::ProductInterest, "product_interest", FieldType::TextArray, false,
-       "products of interest (text[]; use CONTAINS)"},
-      {FieldId::Score, "score", FieldType::Number, false, "lead score"},
-      {FieldId::Language, "language", FieldType::Text, false, "preferred language"},
-      {FieldId::EmailDomain, "email_domain", FieldType::Text, true,
-       "registrable domain of the email (acme.co.uk)"},
-      {FieldId::IsFreemail, "is_freemail", FieldType::Boolean, true,
-       "true when the email domain is a free-mail, disposable or typo domain"},
-      {FieldId::AccountId, "account_id", FieldType::Number, true, "matched account id"},
-      {FieldId::AccountStatus, "account_status", FieldType::Text, true,
-       "status of the matched account ('customer', 'prospect', ...)"},
-      {FieldId::AccountOwnerId, "account_owner_id", FieldType::Number, true,
-       "owner (rep id) of the matched account"},
-      {FieldId::MatchTier, "match_tier", FieldType::Text, true,
+    {FieldId::Email, "email", FieldType::Text, false, "email address, trimmed and lower-cased"},
+    {FieldId::FirstName, "first_name", FieldType::Text, false, "first name"},
+    {FieldId::LastName, "last_name", FieldType::Text, false, "last name"},
+    {FieldId::Company, "company", FieldType::Text, false, "company name as entered"},
+    {FieldId::Website, "website", FieldType::Text, false, "company website as entered"},
+    {FieldId::Phone, "phone", FieldType::Text, false, "phone number"},
+    {FieldId::Title, "title", FieldType::Text, false, "job title"},
+    {FieldId::Country, "country", FieldType::Text, false,
+     "ISO 3166-1 alpha-2 code when recognised ('US', 'DE')"},
+    {FieldId::State, "state", FieldType::Text, false, "state or region"},
+    {FieldId::City, "city", FieldType::Text, false, "city"},
+    {FieldId::PostalCode, "postal_code", FieldType::Text, false, "postal code"},
+    {FieldId::Employees, "employees", FieldType::Number, false, "company size in employees"},
+    {FieldId::Industry, "industry", FieldType::Text, false, "industry"},
+    {FieldId::Source, "source", FieldType::Text, false, "lead source (demo_request, webinar, ...)"},
+    {FieldId::ProductInterest, "product_interest", FieldType::TextArray, false,
+     "products of interest (text[]; use CONTAINS)"},
+    {FieldId::Score, "score", FieldType::Number, false, "lead score"},
+    {FieldId::Language, "language", FieldType::Text, false, "preferred language"},
+    {FieldId::EmailDomain, "email_domain", FieldType::Text, true,
+     "registrable domain of the email (acme.co.uk)"},
+    {FieldId::IsFreemail, "is_freemail", FieldType::Boolean, true,
+     "true when the email domain is a free-mail, disposable or typo domain"},
+    {FieldId::AccountId, "account_id", FieldType::Number, true, "matched account id"},
+    {FieldId::AccountStatus, "account_status", FieldType::Text, true,
+     "status of the matched account ('customer', 'prospect', ...)"},
+    {FieldId::AccountOwnerId, "account_owner_id", FieldType::Number, true,
+     "owner (rep id) of the matched account"},
+    {FieldId::MatchTier, "match_tier", FieldType::Text, true,
      "how the account matched: email_domain, website, company, fuzzy"},
 };
 static_assert(sizeof(kFieldTable) / sizeof(kFieldTable[0]) == kFieldCount,
               "one entry per FieldId, in FieldId order");
 
-FieldList field_table() { return FieldList{std::begin(kFieldTable), std::end(kFieldTable)}; }
+FieldList field_table() {
+  return FieldList{std::begin(kFieldTable), std::end(kFieldTable)};
+}
 
 }  // namespace
 
-FieldList all_fields() { return field_table(); }
+FieldList all_fields() {
+  return field_table();
+}
 
-const FieldInfo& field_info(FieldId id) { return kFieldTable[static_cast<size_t>(id)]; }
+const FieldInfo& field_info(FieldId id) {
+  return kFieldTable[static_cast<size_t>(id)];
+}
 
 // Never allocates: the shim calls it from code that may be inside PG_TRY.
 const FieldInfo* find_field(std::string_view name) {

@@ -322,12 +322,15 @@ class JsonParser {
           uint32_t cp = parse_hex4();
           if (cp >= 0xD800 && cp <= 0xDBFF && i_ + 6 <= s_.size() && s_[i_] == '\\' &&
               s_[i_ + 1] == 'u') {
+            size_t save = i_;
             i_ += 2;
             uint32_t low = parse_hex4();
-            if (low >= 0xDC00 && low <= 0xDFFF)
+            if (low >= 0xDC00 && low <= 0xDFFF) {
               cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-            else
-              cp = 0xFFFD;
+            } else {
+              cp = 0xFFFD;  // a lone high surrogate; the next escape is read on its own
+              i_ = save;
+            }
           } else if (cp >= 0xD800 && cp <= 0xDFFF) {
             cp = 0xFFFD;
           }
@@ -347,6 +350,8 @@ class JsonParser {
 
 }  // namespace
 
-JsonValue parse_json(std::string_view text) { return JsonParser(text).parse(); }
+JsonValue parse_json(std::string_view text) {
+  return JsonParser(text).parse();
+}
 
 }  // namespace leadroute

@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include <unicode/uchar.h>
+
 #include "domain.h"
 #include "text.h"
 
@@ -25,15 +27,19 @@ std::string country_key(std::string_view s) {
   std::string folded = fold_accents_and_case(s);
   std::string key;
   bool pending_space = false;
-  for (unsigned char c : folded) {
-    bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+  for (size_t i = 0; i < folded.size();) {
+    size_t start = i;
+    char32_t c = utf8_next(folded, &i);
+    // Letters and digits of any script count; punctuation of any script (’ « » ·) separates.
+    bool alnum = c < 0x80 ? ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+                          : u_isalnum(static_cast<UChar32>(c)) != 0;
     if (!alnum) {
       pending_space = !key.empty();
       continue;
     }
     if (pending_space) key += ' ';
     pending_space = false;
-    key += static_cast<char>(c);
+    key.append(folded, start, i - start);
   }
   return key;
 }
@@ -76,9 +82,10 @@ NormalizationResult normalize_lead(LeadValues& lead, NormalizedStrings& storage,
   const ValueView email = lead.get(FieldId::Email);
   if (email.kind == ValueKind::Text) {
     storage.email = normalize_email(email.text);
-    if (storage.email != email.text) result.text_changed[static_cast<size_t>(FieldId::Email)] = true;
-    lead.set(FieldId::Email, storage.email.empty() ? ValueView::null()
-                                                   : ValueView::of_text(storage.email));
+    if (storage.email != email.text)
+      result.text_changed[static_cast<size_t>(FieldId::Email)] = true;
+    lead.set(FieldId::Email,
+             storage.email.empty() ? ValueView::null() : ValueView::of_text(storage.email));
     auto host = email_host(storage.email);
     std::optional<std::string> registrable;
     if (host) registrable = registrable_domain(*host);

@@ -1,5 +1,6 @@
 #include "router.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "wrr.h"
@@ -82,9 +83,15 @@ class RouteRun {
       case ValueKind::Null:
         trace_.null();
         break;
-      case ValueKind::Text:
-        trace_.value(v.text.size() > 200 ? v.text.substr(0, 200) : v.text);
+      case ValueKind::Text: {
+        size_t cut = std::min<size_t>(v.text.size(), 200);
+        // Never inside a UTF-8 sequence: jsonb rejects invalid UTF-8.
+        while (cut > 0 && cut < v.text.size() &&
+               (static_cast<unsigned char>(v.text[cut]) & 0xC0) == 0x80)
+          --cut;
+        trace_.value(v.text.substr(0, cut));
         break;
+      }
       case ValueKind::Number:
         trace_.value(v.number);
         break;
@@ -110,7 +117,8 @@ class RouteRun {
     trace_.end_array();
     // fell_through: the rule does not apply after all (next rule); no_target: it applies but
     // nobody can take the lead (default queue).
-    if (!p.placed) trace_.key(p.reason == kFellThrough ? "fell_through" : "no_target").value(p.reason);
+    if (!p.placed)
+      trace_.key(p.reason == kFellThrough ? "fell_through" : "no_target").value(p.reason);
     trace_.end_object();
   }
 
@@ -228,14 +236,16 @@ class RouteRun {
         std::string backup_why = ineligibility(*backup);
         if (tracing()) {
           trace_.begin_object().key("rep").value(backup->id).key("backup_for").value(rep->id);
-          backup_why.empty() ? trace_.key("pick").value(true) : trace_.key("skip").value(backup_why);
+          backup_why.empty() ? trace_.key("pick").value(true)
+                             : trace_.key("skip").value(backup_why);
           trace_.end_object();
         }
         if (backup_why.empty()) return assigned(*backup, model);
       }
     }
     Placement p;
-    p.reason = rep->name + " is " + why + (rep->backup_id ? " and so is the backup" : " and has no backup");
+    p.reason = rep->name + " is " + why +
+               (rep->backup_id ? " and so is the backup" : " and has no backup");
     return p;
   }
 
@@ -316,7 +326,8 @@ class RouteRun {
       if (pool.weighted) trace_.key("weight").value(member.weight);
       trace_.end_object();
     }
-    return assigned(*rep, pool.weighted ? RoutingModel::WeightedRoundRobin : RoutingModel::RoundRobin);
+    return assigned(*rep,
+                    pool.weighted ? RoutingModel::WeightedRoundRobin : RoutingModel::RoundRobin);
   }
 
   const RoutingConfig& config_;

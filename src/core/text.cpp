@@ -77,8 +77,8 @@ bool iequals_ascii(std::string_view a, std::string_view b) {
 
 std::string case_fold(std::string_view s) {
   if (is_ascii(s)) return ascii_lower(s);
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+  icu::UnicodeString u =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
   u.foldCase();
   std::string out;
   u.toUTF8String(out);
@@ -114,8 +114,8 @@ std::string fold_accents_and_case(std::string_view s) {
   if (is_ascii(s)) return ascii_lower(s);
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfkd = icu::Normalizer2::getNFKDInstance(status);
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+  icu::UnicodeString u =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
   u.foldCase();
   icu::UnicodeString decomposed;
   if (U_SUCCESS(status)) {

@@ -20,31 +20,36 @@ int parse_time(const std::string& s, const std::string& where) {
                std::isdigit(static_cast<unsigned char>(s[3])) &&
                std::isdigit(static_cast<unsigned char>(s[4]));
   if (!shape)
-    throw WorkingHoursError("invalid time \"" + s + "\" in " + where, "times are HH:MM, 00:00 to 24:00");
+    throw WorkingHoursError("invalid time \"" + s + "\" in " + where,
+                            "times are HH:MM, 00:00 to 24:00");
   int h = (s[0] - '0') * 10 + (s[1] - '0');
   int m = (s[3] - '0') * 10 + (s[4] - '0');
   if (h > 24 || m > 59 || (h == 24 && m != 0))
-    throw WorkingHoursError("invalid time \"" + s + "\" in " + where, "times are HH:MM, 00:00 to 24:00");
+    throw WorkingHoursError("invalid time \"" + s + "\" in " + where,
+                            "times are HH:MM, 00:00 to 24:00");
   return h * 60 + m;
 }
 
 std::string format_time(int minute) {
-  char buf[6] = {static_cast<char>('0' + minute / 600), static_cast<char>('0' + (minute / 60) % 10),
-                 ':', static_cast<char>('0' + (minute % 60) / 10),
-                 static_cast<char>('0' + minute % 10), 0};
+  char buf[6] = {
+      static_cast<char>('0' + minute / 600),       static_cast<char>('0' + (minute / 60) % 10), ':',
+      static_cast<char>('0' + (minute % 60) / 10), static_cast<char>('0' + minute % 10),        0};
   return buf;
 }
 
 }  // namespace
 
-const char* weekday_key(int weekday) { return kDays[weekday % 7]; }
+const char* weekday_key(int weekday) {
+  return kDays[weekday % 7];
+}
 
 WorkingHours WorkingHours::parse(std::string_view json) {
   JsonValue root;
   try {
     root = parse_json(json);
   } catch (const JsonParseError& e) {
-    throw WorkingHoursError(std::string("working_hours is not valid JSON: ") + e.what(), kFormatHint);
+    throw WorkingHoursError(std::string("working_hours is not valid JSON: ") + e.what(),
+                            kFormatHint);
   }
   if (root.type != JsonValue::Type::Object)
     throw WorkingHoursError("working_hours must be a JSON object", kFormatHint);
@@ -74,8 +79,9 @@ WorkingHours WorkingHours::parse(std::string_view json) {
       hours.days[day].push_back({start, end});
     }
     auto& day_ranges = hours.days[day];
-    std::sort(day_ranges.begin(), day_ranges.end(),
-              [](const TimeRange& a, const TimeRange& b) { return a.start_minute < b.start_minute; });
+    std::sort(day_ranges.begin(), day_ranges.end(), [](const TimeRange& a, const TimeRange& b) {
+      return a.start_minute < b.start_minute;
+    });
     for (size_t i = 1; i < day_ranges.size(); ++i)
       if (day_ranges[i].start_minute < day_ranges[i - 1].end_minute)
         throw WorkingHoursError("working_hours." + key + " has overlapping ranges",

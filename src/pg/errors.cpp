@@ -106,8 +106,8 @@ void ErrorCarrier::capture() noexcept {
 
 void ErrorCarrier::raise() const {
   if (pg_error) ReThrowError(pg_error);
-  ereport(ERROR, (errcode(sqlstate), errmsg("%s", message),
-                  detail[0] ? errdetail("%s", detail) : 0, hint[0] ? errhint("%s", hint) : 0));
+  ereport(ERROR, (errcode(sqlstate), errmsg("%s", message), detail[0] ? errdetail("%s", detail) : 0,
+                  hint[0] ? errhint("%s", hint) : 0));
   pg_unreachable();
 }
 

@@ -103,20 +103,20 @@ Datum text_datum(std::string_view s);
 
 }  // namespace leadroute::pg
 
-#define LR_FUNCTION(sql_name)                                              \
-  static Datum sql_name##_body(FunctionCallInfo fcinfo);                   \
-  extern "C" {                                                             \
-  PG_FUNCTION_INFO_V1(sql_name);                                           \
-  Datum sql_name(PG_FUNCTION_ARGS) {                                       \
-    ::leadroute::pg::ErrorCarrier lr_error;                                \
-    Datum lr_result = 0;                                                   \
-    try {                                                                  \
-      lr_result = sql_name##_body(fcinfo);                                 \
-    } catch (...) {                                                        \
-      lr_error.capture();                                                  \
-    }                                                                      \
-    if (lr_error.failed) lr_error.raise();                                 \
-    return lr_result;                                                      \
-  }                                                                        \
-  }                                                                        \
+#define LR_FUNCTION(sql_name)                            \
+  static Datum sql_name##_body(FunctionCallInfo fcinfo); \
+  extern "C" {                                           \
+  PG_FUNCTION_INFO_V1(sql_name);                         \
+  Datum sql_name(PG_FUNCTION_ARGS) {                     \
+    ::leadroute::pg::ErrorCarrier lr_error;              \
+    Datum lr_result = 0;                                 \
+    try {                                                \
+      lr_result = sql_name##_body(fcinfo);               \
+    } catch (...) {                                      \
+      lr_error.capture();                                \
+    }                                                    \
+    if (lr_error.failed) lr_error.raise();               \
+    return lr_result;                                    \
+  }                                                      \
+  }                                                      \
   static Datum sql_name##_body(FunctionCallInfo fcinfo)

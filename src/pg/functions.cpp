@@ -112,7 +112,8 @@ LockedLead lock_lead(int64_t lead_id, Oid leads_relid) {
 }
 
 void update_lead(int64_t lead_id, const Decision& d, const LeadValues& lead, TimestampTz when) {
-  Oid types[9] = {INT8OID, INT8OID, TEXTOID, TEXTOID, INT8OID, TEXTOID, TIMESTAMPTZOID, TEXTOID, BOOLOID};
+  Oid types[9] = {INT8OID, INT8OID,        TEXTOID, TEXTOID, INT8OID,
+                  TEXTOID, TIMESTAMPTZOID, TEXTOID, BOOLOID};
   Datum values[9];
   char nulls[9];
   for (char& n : nulls) n = ' ';
@@ -123,7 +124,8 @@ void update_lead(int64_t lead_id, const Decision& d, const LeadValues& lead, Tim
     nulls[1] = 'n';
   values[2] = CStringGetTextDatum(lead_status_name(d.status));
   if (d.queue)
-    values[3] = PointerGetDatum(cstring_to_text_with_len(d.queue->data(), static_cast<int>(d.queue->size())));
+    values[3] = PointerGetDatum(
+        cstring_to_text_with_len(d.queue->data(), static_cast<int>(d.queue->size())));
   else
     nulls[3] = 'n';
   if (d.rule_id)
@@ -134,7 +136,8 @@ void update_lead(int64_t lead_id, const Decision& d, const LeadValues& lead, Tim
   values[6] = TimestampTzGetDatum(when);
   const ValueView& domain = lead.get(FieldId::EmailDomain);
   if (domain.kind == ValueKind::Text)
-    values[7] = PointerGetDatum(cstring_to_text_with_len(domain.text.data(), static_cast<int>(domain.text.size())));
+    values[7] = PointerGetDatum(
+        cstring_to_text_with_len(domain.text.data(), static_cast<int>(domain.text.size())));
   else
     nulls[7] = 'n';
   const ValueView& freemail = lead.get(FieldId::IsFreemail);
@@ -210,13 +213,11 @@ std::optional<std::string> opt_cell(const TextTable& t, uint64 row, int col) {
 
 ExplainNames load_names() {
   ExplainNames names;
-  TextTable rules = pg_call([] {
-    return spi_text_query("SELECT id, name, priority, action FROM leadroute.rules");
-  });
+  TextTable rules = pg_call(
+      [] { return spi_text_query("SELECT id, name, priority, action FROM leadroute.rules"); });
   for (uint64 r = 0; r < rules.rows; ++r)
-    names.rules[std::stoll(rules.cell(r, 0))] =
-        ExplainRule{rules.cell(r, 1), static_cast<int32_t>(std::stol(rules.cell(r, 2))),
-                    rules.cell(r, 3)};
+    names.rules[std::stoll(rules.cell(r, 0))] = ExplainRule{
+        rules.cell(r, 1), static_cast<int32_t>(std::stol(rules.cell(r, 2))), rules.cell(r, 3)};
   TextTable reps = pg_call([] { return spi_text_query("SELECT id, name FROM leadroute.reps"); });
   for (uint64 r = 0; r < reps.rows; ++r) names.reps[std::stoll(reps.cell(r, 0))] = reps.cell(r, 1);
   TextTable pools = pg_call([] { return spi_text_query("SELECT id, name FROM leadroute.pools"); });
@@ -270,7 +271,8 @@ std::string explain_lead(int64_t lead_id) {
   }
   TextTable history = pg_call([&] {
     return spi_text_query(
-        "SELECT pg_catalog.to_char(a.assigned_at, 'YYYY-MM-DD HH24:MI:SS TZ'), a.reason, a.rep_id, a.queue, a.assigned_by"
+        "SELECT pg_catalog.to_char(a.assigned_at, 'YYYY-MM-DD HH24:MI:SS TZ'), a.reason, a.rep_id, "
+        "a.queue, a.assigned_by"
         "  FROM leadroute.assignments a"
         " WHERE a.lead_id OPERATOR(pg_catalog.=) $1 ORDER BY a.id",
         1, types, values);
@@ -314,8 +316,8 @@ LR_FUNCTION(leadroute_valid_working_hours) {
   try {
     (void)WorkingHours::parse(text);
   } catch (const WorkingHoursError& e) {
-    throw UserError(ERRCODE_INVALID_PARAMETER_VALUE, e.what(), std::string("working_hours: ") + text,
-                    as_sentence(e.hint()));
+    throw UserError(ERRCODE_INVALID_PARAMETER_VALUE, e.what(),
+                    std::string("working_hours: ") + text, as_sentence(e.hint()));
   }
   PG_RETURN_BOOL(true);
 }
@@ -323,10 +325,10 @@ LR_FUNCTION(leadroute_valid_working_hours) {
 LR_FUNCTION(leadroute_valid_timezone) {
   char* name = text_to_cstring(PG_GETARG_TEXT_PP(0));
   if (pg_tzset(name) == nullptr)
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("unknown time zone \"%s\"", name),
-                    errhint("Use an IANA name such as America/Chicago; "
-                            "SELECT name FROM pg_timezone_names lists them.")));
+    ereport(ERROR,
+            (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown time zone \"%s\"", name),
+             errhint("Use an IANA name such as America/Chicago; "
+                     "SELECT name FROM pg_timezone_names lists them.")));
   PG_RETURN_BOOL(true);
 }
 

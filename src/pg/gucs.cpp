@@ -43,16 +43,15 @@ void define_gucs() {
                            "When off, new leads are parked in the default queue unrouted; "
                            "leadroute.reroute() routes them later.",
                            &guc_enabled, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
-  DefineCustomStringVariable("leadroute.default_queue",
-                             "Queue for leads that no rule places and for overflow.",
-                             "Leads placed here count as fallback in the metrics.",
-                             &guc_default_queue, "unrouted", PGC_SUSET, 0, check_queue_name,
-                             nullptr, nullptr);
+  DefineCustomStringVariable(
+      "leadroute.default_queue", "Queue for leads that no rule places and for overflow.",
+      "Leads placed here count as fallback in the metrics.", &guc_default_queue, "unrouted",
+      PGC_SUSET, 0, check_queue_name, nullptr, nullptr);
   DefineCustomEnumVariable("leadroute.on_error", "What a routing failure does to the INSERT.",
                            "queue: the lead is stored in queue routing_error with a WARNING; "
                            "raise: the INSERT fails.",
-                           &guc_on_error, ON_ERROR_QUEUE, on_error_options, PGC_USERSET, 0,
-                           nullptr, nullptr, nullptr);
+                           &guc_on_error, ON_ERROR_QUEUE, on_error_options, PGC_USERSET, 0, nullptr,
+                           nullptr, nullptr);
   DefineCustomIntVariable("leadroute.max_escalations",
                           "Escalations before an overdue lead moves to its manager's queue.",
                           nullptr, &guc_max_escalations, 2, 0, 100, PGC_SUSET, 0, nullptr, nullptr,

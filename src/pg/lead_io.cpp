@@ -105,7 +105,8 @@ void read_lead_tuple(const LeadLayout& layout, TupleDesc tupdesc, HeapTuple tupl
     Oid type = TupleDescAttr(tupdesc, attnum - 1)->atttypid;
     switch (f.type) {
       case FieldType::Text:
-        if (type == TEXTOID || type == VARCHAROID) lead->set(f.id, ValueView::of_text(text_view(d)));
+        if (type == TEXTOID || type == VARCHAROID)
+          lead->set(f.id, ValueView::of_text(text_view(d)));
         break;
       case FieldType::Number:
         if (type == INT4OID)
@@ -129,9 +130,9 @@ void read_lead_tuple(const LeadLayout& layout, TupleDesc tupdesc, HeapTuple tupl
 
 void read_lead_jsonb(Jsonb* json, const AttributeRegistry& registry, LeadValues* lead) {
   if (!JB_ROOT_IS_OBJECT(json))
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("a lead must be a JSON object"),
-                    errhint("For example: {\"email\": \"jane@acme.com\", \"country\": \"US\"}")));
+    ereport(ERROR,
+            (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("a lead must be a JSON object"),
+             errhint("For example: {\"email\": \"jane@acme.com\", \"country\": \"US\"}")));
   JsonbIterator* it = JsonbIteratorInit(&json->root);
   JsonbValue v;
   JsonbIteratorToken tok;
@@ -169,14 +170,13 @@ void read_lead_jsonb(Jsonb* json, const AttributeRegistry& registry, LeadValues*
     if (!f || f->derived) {
       if (known_column) continue;  // accepted for convenience, not used by routing
       char* name = pnstrdup(key.data(), key.size());
-      ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                      errmsg("unknown lead key \"%s\"", name),
-                      f && f->derived ? errdetail("%s is derived by routing, not an input.", name)
-                                      : 0,
-                      errhint("Lead keys are the input columns of leadroute.leads: email, "
-                              "first_name, last_name, company, website, phone, title, country, "
-                              "state, city, postal_code, employees, industry, source, "
-                              "product_interest, score, language, attributes.")));
+      ereport(ERROR,
+              (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown lead key \"%s\"", name),
+               f && f->derived ? errdetail("%s is derived by routing, not an input.", name) : 0,
+               errhint("Lead keys are the input columns of leadroute.leads: email, "
+                       "first_name, last_name, company, website, phone, title, country, "
+                       "state, city, postal_code, employees, industry, source, "
+                       "product_interest, score, language, attributes.")));
     }
     if (v.type == jbvNull) continue;
     ValueView value = jsonb_value_view(v);

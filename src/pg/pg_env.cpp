@@ -13,12 +13,11 @@ namespace {
 Oid require_cursor(const Pool& pool) {
   Oid seq = static_cast<Oid>(pool.cursor_handle);
   if (!OidIsValid(seq))
-    throw UserError(ERRCODE_UNDEFINED_OBJECT,
-                    "pool \"" + pool.name + "\" has no rotation counter",
-                    "The sequence leadroute._pool_turns_" + std::to_string(pool.id) +
-                        " is missing.",
-                    "Recreate it: CREATE SEQUENCE leadroute._pool_turns_" +
-                        std::to_string(pool.id) + " CACHE 1 OWNED BY leadroute.pools.id;");
+    throw UserError(
+        ERRCODE_UNDEFINED_OBJECT, "pool \"" + pool.name + "\" has no rotation counter",
+        "The sequence leadroute._pool_turns_" + std::to_string(pool.id) + " is missing.",
+        "Recreate it: CREATE SEQUENCE leadroute._pool_turns_" + std::to_string(pool.id) +
+            " CACHE 1 OWNED BY leadroute.pools.id;");
   return seq;
 }
 
@@ -32,8 +31,10 @@ int64_t peek_sequence(Oid seq) {
   if (SPI_execute(sql.data, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
     elog(ERROR, "could not read rotation counter %s", name);
   bool isnull;
-  int64_t last = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-  bool called = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+  int64_t last =
+      DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+  bool called =
+      DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
   SPI_finish();
   return called ? last + 1 : last;
 }

@@ -109,12 +109,12 @@ void insert_records(const std::vector<PendingRecord>& records, size_t first, siz
     cols[10][i] = Int32GetDatum(r.duration_us);
     cols[11][i] = text_or_null(r.error ? &*r.error : nullptr, &nulls[11][i]);
     cols[12][i] = ObjectIdGetDatum(r.user);
-    cols[13][i] = CStringGetTextDatum(std::string_view(r.kind) == "rerouted" ? "rerouted" : "routed");
+    cols[13][i] =
+        CStringGetTextDatum(std::string_view(r.kind) == "rerouted" ? "rerouted" : "routed");
   }
-  static const Oid element_types[kColumns] = {INT8OID, TIMESTAMPTZOID, TEXTOID, TEXTOID,
-                                              INT8OID, TEXTOID,        INT8OID, TEXTOID,
-                                              BOOLOID, TEXTOID,        INT4OID, TEXTOID,
-                                              OIDOID,  TEXTOID};
+  static const Oid element_types[kColumns] = {INT8OID, TIMESTAMPTZOID, TEXTOID, TEXTOID, INT8OID,
+                                              TEXTOID, INT8OID,        TEXTOID, BOOLOID, TEXTOID,
+                                              INT4OID, TEXTOID,        OIDOID,  TEXTOID};
   Datum args[kColumns];
   char arg_nulls[kColumns];
   for (int c = 0; c < kColumns; ++c) {
@@ -124,9 +124,9 @@ void insert_records(const std::vector<PendingRecord>& records, size_t first, siz
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
   int ret = SPI_execute_plan(insert_plan(), args, arg_nulls, false, 0);
   if (ret != SPI_OK_INSERT && ret != SPI_OK_INSERT_RETURNING)
-    ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
-                    errmsg("leadroute could not record its decisions: %s",
-                           SPI_result_code_string(ret))));
+    ereport(ERROR,
+            (errcode(ERRCODE_INTERNAL_ERROR),
+             errmsg("leadroute could not record its decisions: %s", SPI_result_code_string(ret))));
   SPI_finish();
 }
 
@@ -180,7 +180,9 @@ bool buffer_record(PendingRecord&& record) {
   return pending().size() >= kFlushRows;
 }
 
-bool has_pending_records() { return g_pending && !g_pending->empty(); }
+bool has_pending_records() {
+  return g_pending && !g_pending->empty();
+}
 
 void flush_records(int min_level, Oid owner) {
   if (!has_pending_records()) return;

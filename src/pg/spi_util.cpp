@@ -25,6 +25,8 @@ void spi_connect() {
     ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("SPI_connect failed")));
 }
 
-void spi_finish() { SPI_finish(); }
+void spi_finish() {
+  SPI_finish();
+}
 
 }  // namespace leadroute::pg

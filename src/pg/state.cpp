@@ -36,10 +36,10 @@ void relcache_callback(Datum, Oid relid) {
 Oid relation_in(Oid schema, const char* name) {
   Oid relid = get_relname_relid(name, schema);
   if (!OidIsValid(relid))
-    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
-                    errmsg("relation leadroute.%s does not exist", name),
-                    errhint("The leadroute extension is damaged; reinstall it with "
-                            "DROP EXTENSION leadroute; CREATE EXTENSION leadroute.")));
+    ereport(ERROR,
+            (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("relation leadroute.%s does not exist", name),
+             errhint("The leadroute extension is damaged; reinstall it with "
+                     "DROP EXTENSION leadroute; CREATE EXTENSION leadroute.")));
   return relid;
 }
 
@@ -49,7 +49,9 @@ TextTable query(const char* sql) {
   return pg_call([&] { return spi_text_query(sql); });
 }
 
-int64_t to_int64(const char* s) { return s ? std::strtoll(s, nullptr, 10) : 0; }
+int64_t to_int64(const char* s) {
+  return s ? std::strtoll(s, nullptr, 10) : 0;
+}
 std::optional<int64_t> to_opt_int64(const char* s) {
   if (!s) return std::nullopt;
   return std::strtoll(s, nullptr, 10);
@@ -58,7 +60,9 @@ std::optional<int32_t> to_opt_int32(const char* s) {
   if (!s) return std::nullopt;
   return static_cast<int32_t>(std::strtol(s, nullptr, 10));
 }
-bool to_bool(const char* s) { return s && s[0] == 't'; }
+bool to_bool(const char* s) {
+  return s && s[0] == 't';
+}
 
 std::vector<std::string> json_string_array(const char* s) {
   std::vector<std::string> out;
@@ -104,8 +108,8 @@ void load_pools(RoutingConfig& cfg, Oid schema) {
     pool.cursor_handle = pg_call([&] { return get_relname_relid(seq_name.c_str(), schema); });
     cfg.pools.emplace(pool.id, std::move(pool));
   }
-  TextTable m = query(
-      "SELECT pool_id, rep_id, weight::pg_catalog.float8 FROM leadroute.pool_members");
+  TextTable m =
+      query("SELECT pool_id, rep_id, weight::pg_catalog.float8 FROM leadroute.pool_members");
   for (uint64 r = 0; r < m.rows; ++r) {
     auto it = cfg.pools.find(to_int64(m.cell(r, 0)));
     if (it == cfg.pools.end()) continue;
@@ -132,11 +136,12 @@ void load_rules(RoutingConfig& cfg) {
       rule.condition = Condition::compile(condition, cfg.attributes);
     } catch (const ConditionError& e) {
       // Conditions are checked when written; this happens only if the language changed since.
-      throw UserError(ERRCODE_INVALID_PARAMETER_VALUE,
-                      "rule \"" + rule.name + "\" has an invalid condition: " + e.what(),
-                      std::string("condition: ") + condition,
-                      "Fix or disable the rule: UPDATE leadroute.rules SET enabled = false WHERE id = " +
-                          std::to_string(rule.id) + ";");
+      throw UserError(
+          ERRCODE_INVALID_PARAMETER_VALUE,
+          "rule \"" + rule.name + "\" has an invalid condition: " + e.what(),
+          std::string("condition: ") + condition,
+          "Fix or disable the rule: UPDATE leadroute.rules SET enabled = false WHERE id = " +
+              std::to_string(rule.id) + ";");
     }
     rule.action = parse_action(t.cell(r, 4) ? t.cell(r, 4) : "").value_or(Action::Queue);
     rule.rep_id = to_opt_int64(t.cell(r, 5));
@@ -251,12 +256,14 @@ const RoutingConfig& current_config() {
   return *s.config;
 }
 
-void register_invalidation_callbacks() { CacheRegisterRelcacheCallback(relcache_callback, 0); }
+void register_invalidation_callbacks() {
+  CacheRegisterRelcacheCallback(relcache_callback, 0);
+}
 
 void switch_to_owner(UserSwitch* saved, Oid owner) {
   GetUserIdAndSecContext(&saved->saved_user, &saved->saved_context);
-  SetUserIdAndSecContext(owner, saved->saved_context | SECURITY_LOCAL_USERID_CHANGE |
-                                    SECURITY_RESTRICTED_OPERATION);
+  SetUserIdAndSecContext(
+      owner, saved->saved_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
 }
 
 void restore_user(const UserSwitch* saved) {

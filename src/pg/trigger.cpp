@@ -47,10 +47,10 @@ TriggerData* require_trigger(FunctionCallInfo fcinfo, const char* name) {
 // exhaustion, serialization failures and corruption.
 bool is_critical(int sqlstate) {
   int category = ERRCODE_TO_CATEGORY(sqlstate);
-  return category == ERRCODE_TO_CATEGORY(ERRCODE_QUERY_CANCELED) ||           // 57
-         category == ERRCODE_TO_CATEGORY(ERRCODE_INSUFFICIENT_RESOURCES) ||   // 53
-         category == ERRCODE_TO_CATEGORY(ERRCODE_SYSTEM_ERROR) ||             // 58
-         category == ERRCODE_TO_CATEGORY(ERRCODE_TRANSACTION_ROLLBACK) ||     // 40
+  return category == ERRCODE_TO_CATEGORY(ERRCODE_QUERY_CANCELED) ||          // 57
+         category == ERRCODE_TO_CATEGORY(ERRCODE_INSUFFICIENT_RESOURCES) ||  // 53
+         category == ERRCODE_TO_CATEGORY(ERRCODE_SYSTEM_ERROR) ||            // 58
+         category == ERRCODE_TO_CATEGORY(ERRCODE_TRANSACTION_ROLLBACK) ||    // 40
          sqlstate == ERRCODE_DATA_CORRUPTED || sqlstate == ERRCODE_INDEX_CORRUPTED;
 }
 
@@ -205,8 +205,8 @@ HeapTuple route_new_row(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& la
       ws.base_tuple = tuple;  // keep the row as inserted
       if (is_critical(ws.error_sqlstate) || guc_on_error == ON_ERROR_RAISE) {
         if (error) ReThrowError(error);
-        ereport(ERROR, (errcode(ws.error_sqlstate), errmsg("leadroute: routing failed: %s",
-                                                           ws.error.c_str())));
+        ereport(ERROR, (errcode(ws.error_sqlstate),
+                        errmsg("leadroute: routing failed: %s", ws.error.c_str())));
       }
       ws.decision = routing_error_decision(ws.error);
     }

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# make test: build everything, then run every test layer against a throwaway cluster:
+#   unit (GoogleTest via ctest), regress (pg_regress), pgtap (pg_prove), concurrency
+#   (isolation specs and multi-session scripts), style (clang-format).
+# Prints a summary per layer and, last, one line "N passed, N failed". Exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build}
+LOGS=$BUILD_DIR/test-logs
+mkdir -p "$LOGS"
+export PGOPTIONS="-c client_min_messages=warning"
+
+total_passed=0
+total_failed=0
+summary=()
+record() {  # layer passed failed
+  summary+=("$(printf '%-12s %5d passed, %d failed' "$1" "$2" "$3")")
+  total_passed=$((total_passed + $2))
+  total_failed=$((total_failed + $3))
+}
+finish() {
+  echo
+  echo "== summary =="
+  for line in "${summary[@]}"; do echo "$line"; done
+  echo "$total_passed passed, $total_failed failed"
+  [ "$total_failed" = 0 ]
+  exit $?
+}
+section() { echo; echo "== $1 =="; }
+
+# ---- build ------------------------------------------------------------------------------------
+section build
+if ! { cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$LOGS/cmake.log" 2>&1 &&
+       cmake --build "$BUILD_DIR" -j2 >>"$LOGS/cmake.log" 2>&1; }; then
+  tail -40 "$LOGS/cmake.log"
+  record build 0 1
+  finish
+fi
+if ! make BUILD_DIR="$BUILD_DIR" -j2 >"$LOGS/make.log" 2>&1; then
+  tail -40 "$LOGS/make.log"
+  record build 0 1
+  finish
+fi
+if ! make BUILD_DIR="$BUILD_DIR" install >"$LOGS/install.log" 2>&1; then
+  tail -20 "$LOGS/install.log"
+  [ "$(id -u)" = 0 ] || echo "Installing the extension needs write access to PostgreSQL's directories: run make test as root." >&2
+  record build 0 1
+  finish
+fi
+echo "built and installed leadroute $(sed -n "s/^default_version = '\(.*\)'/\1/p" leadroute.control)"
+
+# ---- unit -------------------------------------------------------------------------------------
+section "unit (GoogleTest)"
+(cd "$BUILD_DIR" && ctest --output-on-failure) >"$LOGS/ctest.log" 2>&1
+tail -3 "$LOGS/ctest.log"
+line=$(grep -E "tests passed, [0-9]+ tests? failed out of [0-9]+" "$LOGS/ctest.log")
+if [ -n "$line" ]; then
+  unit_failed=$(echo "$line" | sed -E 's/.*, ([0-9]+) tests? failed out of ([0-9]+).*/\1/')
+  unit_total=$(echo "$line" | sed -E 's/.*out of ([0-9]+).*/\1/')
+  record unit $((unit_total - unit_failed)) "$unit_failed"
+  [ "$unit_failed" = 0 ] || grep -E "Failed|\*\*\*" "$LOGS/ctest.log" | head -40
+else
+  cat "$LOGS/ctest.log" | tail -20
+  record unit 0 1
+fi
+
+# ---- a throwaway cluster ---------------------------------------------------------------------
+section cluster
+if ! scripts/cluster.sh start test --fresh >"$LOGS/cluster.log" 2>&1; then
+  cat "$LOGS/cluster.log"
+  record cluster 0 1
+  finish
+fi
+eval "$(scripts/cluster.sh env test)"
+trap 'scripts/cluster.sh stop test' EXIT
+echo "PostgreSQL $(psql -XAtc 'SHOW server_version') on port $PGPORT, pg_cron preloaded"
+
+# ---- regress ----------------------------------------------------------------------------------
+section "regress (pg_regress)"
+make BUILD_DIR="$BUILD_DIR" installcheck >"$LOGS/regress.log" 2>&1
+grep -E "^(ok|not ok|test) " "$LOGS/regress.log" | sed 's/^/  /'
+if grep -qE "All [0-9]+ tests passed" "$LOGS/regress.log"; then
+  n=$(grep -oE "All [0-9]+ tests passed" "$LOGS/regress.log" | grep -oE "[0-9]+")
+  record regress "$n" 0
+else
+  counts=$(grep -oE "[0-9]+ of [0-9]+ tests failed" "$LOGS/regress.log")
+  f=$(echo "$counts" | awk '{print $1}')
+  t=$(echo "$counts" | awk '{print $3}')
+  [ -n "$f" ] || { f=1; t=1; }
+  record regress $((t - f)) "$f"
+  head -80 "$BUILD_DIR/regress/regression.diffs" 2>/dev/null
+fi
+
+# ---- pgTAP ------------------------------------------------------------------------------------
+section "pgtap (pg_prove)"
+psql -Xq -v ON_ERROR_STOP=1 -d leadroute_test \
+  -c "CREATE EXTENSION leadroute; CREATE EXTENSION pgtap; CREATE EXTENSION dblink;" >"$LOGS/pgtap-setup.log" 2>&1 ||
+  cat "$LOGS/pgtap-setup.log"
+pg_prove -h "$PGHOST" -p "$PGPORT" -U postgres -d leadroute_test test/pgtap/*.sql >"$LOGS/pgtap.log" 2>&1
+grep -E "^test/pgtap/" "$LOGS/pgtap.log" | sed 's/^/  /'
+tests=$(grep -oE "Files=[0-9]+, Tests=[0-9]+" "$LOGS/pgtap.log" | grep -oE "Tests=[0-9]+" | grep -oE "[0-9]+")
+if grep -q "^Result: PASS" "$LOGS/pgtap.log"; then
+  record pgtap "${tests:-0}" 0
+else
+  # Failed assertions, plus assertions that never ran because a file stopped early.
+  failed=$(grep -oE "Failed [0-9]+/[0-9]+ subtests" "$LOGS/pgtap.log" | awk -F'[ /]' '{s += $2} END {print s + 0}')
+  [ "$failed" -gt 0 ] || failed=1
+  record pgtap $(( ${tests:-0} > failed ? ${tests:-0} - failed : 0 )) "$failed"
+  grep -E "not ok|Failed test|# +(have|want)|ERROR|Parse errors" "$LOGS/pgtap.log" | head -40
+fi
+
+# ---- concurrency ------------------------------------------------------------------------------
+section concurrency
+LEADROUTE_TEST_OUT="$BUILD_DIR/concurrency" test/concurrency/run.sh >"$LOGS/concurrency.log" 2>&1
+grep -E "^(ok|not ok) " "$LOGS/concurrency.log" | sed 's/^/  /'
+p=$(grep -c "^ok " "$LOGS/concurrency.log")
+f=$(grep -c "^not ok " "$LOGS/concurrency.log")
+grep -q "^# concurrency:" "$LOGS/concurrency.log" || { tail -20 "$LOGS/concurrency.log"; f=$((f + 1)); }
+record concurrency "$p" "$f"
+
+# ---- style ------------------------------------------------------------------------------------
+section "style (clang-format)"
+if clang-format --dry-run --Werror src/core/*.cpp src/core/*.h src/pg/*.cpp src/pg/*.h \
+     test/unit/*.cpp >"$LOGS/format.log" 2>&1; then
+  echo "  sources are formatted"
+  record style 1 0
+else
+  head -20 "$LOGS/format.log"
+  echo "  run: make format"
+  record style 0 1
+fi
+
+finish
