@@ -10,7 +10,8 @@ INSERT INTO leadroute.reps (id, name, email, timezone, max_open_leads) VALUES
   (6, 'Oliver Hughes',  'oliver.hughes@example.com',  'Europe/London',       40),
   (7, 'Jonas Becker',   'jonas.becker@example.com',   'Europe/Berlin',       30),
   (8, 'Rachel Stein',   'rachel.stein@example.com',   'America/New_York',    25),
-  (9, 'Tom Whitaker',   'tom.whitaker@example.com',   'America/New_York',    25);
+  (9, 'Tom Whitaker',   'tom.whitaker@example.com',   'America/New_York',    25),
+  (10, 'Grace Liu',     'grace.liu@example.com',      'America/New_York',    NULL);
 UPDATE leadroute.reps SET manager_id = 8 WHERE id IN (1, 2, 3, 4);
 UPDATE leadroute.reps SET backup_id = 5 WHERE id = 7;   -- Claire covers DACH when Jonas is out
 UPDATE leadroute.reps SET active = false WHERE id = 6;  -- Oliver is on leave: no new leads
@@ -24,7 +25,21 @@ INSERT INTO leadroute.pool_members (pool_id, rep_id, weight) VALUES
   (2, 5, 1), (2, 6, 1),
   (3, 8, 1), (3, 9, 1);
 
+-- Existing customers and target accounts, as a CRM sync would write them. Domains may be written
+-- as URLs or emails: they are stored as registrable domains.
+INSERT INTO leadroute.accounts (name, domain, website, owner_id, csm_id, status) VALUES
+  ('Northwind Traders Inc.',  'northwind-traders.com', NULL,                       8, 10, 'customer'),
+  ('Alpenbank AG',            NULL,                    'https://www.alpenbank.ch/', 7, 10, 'customer'),
+  ('Acme Health Corporation', 'acme-health.com',       NULL,                       9, NULL, 'prospect'),
+  ('BrightPath',              'brightpath.com',        NULL,                       1, NULL, 'prospect'),
+  ('Kaizen Robotics K.K.',    'kaizen-robotics.jp',    NULL,                       9, NULL, 'prospect'),
+  ('Hale & Sons',             NULL,                    NULL,                       4, NULL, 'prospect');
+
 INSERT INTO leadroute.rules (priority, name, condition, action, rep_id, pool_id, queue, rationale) VALUES
+  (5, 'Existing customers to their CSM', $$account_status = 'customer'$$, 'account_csm', NULL, NULL, NULL,
+       'Customers get the person who knows them, not a new-business SDR'),
+  (6, 'Known accounts to their owner', 'account_id IS NOT NULL', 'account_owner', NULL, NULL, NULL,
+       'Ownership continuity for target accounts'),
   (10, 'Students and free-mail to nurture',
        $$email_domain LIKE '%.edu' OR (is_freemail AND source NOT IN ('demo_request', 'pricing_page'))$$,
        'nurture', NULL, NULL, 'newsletter',

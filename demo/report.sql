@@ -4,6 +4,7 @@
 \echo '== Who got each lead, by which rule =='
 SELECT l.id,
        left(coalesce(l.email, '(none)'), 32) AS email,
+       coalesce(a.name || ' (' || l.match_tier || ')', '') AS account,
        coalesce(l.country, '?') AS country,
        l.source,
        coalesce(r.name, 'queue: ' || l.queue) AS routed_to,
@@ -13,6 +14,7 @@ SELECT l.id,
   FROM leadroute.leads l
   LEFT JOIN leadroute.reps r ON r.id = l.owner_id
   LEFT JOIN leadroute.rules ru ON ru.id = l.rule_id
+  LEFT JOIN leadroute.accounts a ON a.id = l.account_id
   LEFT JOIN leadroute.decisions d ON d.lead_id = l.id
  ORDER BY l.id;
 \echo '== Leads per rep and queue =='
@@ -24,9 +26,12 @@ SELECT coalesce(r.name, 'queue: ' || l.queue) AS destination, count(*) AS leads,
 SELECT count(*) FILTER (WHERE fallback) AS fallback_leads, count(*) AS leads,
        round(100.0 * count(*) FILTER (WHERE fallback) / count(*), 1) AS "fallback %"
   FROM leadroute.decisions;
-\echo '== Why did the DACH lead go to Jonas?  SELECT leadroute.explain(3); =='
+\echo '== Why did the Alpenbank lead go to Grace?  SELECT leadroute.explain(12); =='
 \pset format unaligned
 \pset tuples_only on
+SELECT leadroute.explain(12);
+\echo
+\echo '== Why did the DACH lead go to Jonas?  SELECT leadroute.explain(3); =='
 SELECT leadroute.explain(3);
 \echo
 \echo '== And the lead from Japan?  SELECT leadroute.explain(9); =='

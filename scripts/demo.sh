@@ -20,7 +20,7 @@ scripts/cluster.sh start demo
 eval "$(scripts/cluster.sh env demo)"
 psql -Xq -v ON_ERROR_STOP=1 -c "DROP EXTENSION IF EXISTS leadroute CASCADE" -c "CREATE EXTENSION leadroute CASCADE"
 
-echo "== Loading the demo organization (9 reps, 3 pools, 7 rules) =="
+echo "== Loading the demo organization (10 reps, 6 accounts, 3 pools, 9 rules) =="
 psql -Xq -v ON_ERROR_STOP=1 -f demo/org.sql
 echo "== Routing 32 inbound leads =="
 psql -Xq -v ON_ERROR_STOP=1 -f demo/leads.sql

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make test: build everything, then run every test layer against a throwaway cluster:
 #   unit (GoogleTest via ctest), regress (pg_regress), pgtap (pg_prove), concurrency
-#   (isolation specs and multi-session scripts), style (clang-format).
+#   (isolation specs and multi-session scripts), fuzz (libFuzzer, bounded), style (clang-format).
 # Prints a summary per layer and, last, one line "N passed, N failed". Exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -94,7 +94,7 @@ fi
 # ---- pgTAP ------------------------------------------------------------------------------------
 section "pgtap (pg_prove)"
 psql -Xq -v ON_ERROR_STOP=1 -d leadroute_test \
-  -c "CREATE EXTENSION leadroute; CREATE EXTENSION pgtap; CREATE EXTENSION dblink;" >"$LOGS/pgtap-setup.log" 2>&1 ||
+  -c "CREATE EXTENSION leadroute CASCADE; CREATE EXTENSION pgtap; CREATE EXTENSION dblink;" >"$LOGS/pgtap-setup.log" 2>&1 ||
   cat "$LOGS/pgtap-setup.log"
 pg_prove -h "$PGHOST" -p "$PGPORT" -U postgres -d leadroute_test test/pgtap/*.sql >"$LOGS/pgtap.log" 2>&1
 grep -E "^test/pgtap/" "$LOGS/pgtap.log" | sed 's/^/  /'
@@ -117,6 +117,15 @@ p=$(grep -c "^ok " "$LOGS/concurrency.log")
 f=$(grep -c "^not ok " "$LOGS/concurrency.log")
 grep -q "^# concurrency:" "$LOGS/concurrency.log" || { tail -20 "$LOGS/concurrency.log"; f=$((f + 1)); }
 record concurrency "$p" "$f"
+
+# ---- fuzz -------------------------------------------------------------------------------------
+section "fuzz (libFuzzer, 10 s per target)"
+scripts/fuzz.sh 10 >"$LOGS/fuzz.log" 2>&1
+grep -E "^(ok|not ok) " "$LOGS/fuzz.log" | sed 's/^/  /'
+p=$(grep -c "^ok " "$LOGS/fuzz.log")
+f=$(grep -c "^not ok " "$LOGS/fuzz.log")
+[ $((p + f)) -gt 0 ] || { tail -20 "$LOGS/fuzz.log"; f=1; }
+record fuzz "$p" "$f"
 
 # ---- style ------------------------------------------------------------------------------------
 section "style (clang-format)"

@@ -1,5 +1,7 @@
 -- Installing the extension creates its schema, tables and roles.
-CREATE EXTENSION leadroute;
+SET client_min_messages = warning;  -- the same output whatever PGOPTIONS says
+CREATE EXTENSION leadroute CASCADE;
+RESET client_min_messages;
 SELECT extname, extversion, nspname AS schema
   FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
  WHERE extname = 'leadroute';

@@ -188,4 +188,65 @@ std::optional<std::string> domain_of(std::string_view email_or_url) {
   return website_domain(s);
 }
 
+namespace {
+
+bool looks_like_ip(std::string_view host) {
+  host = trim(host);
+  if (!host.empty() && (host.front() == '[' || host.find(':') != std::string_view::npos))
+    return true;
+  size_t dots = 0;
+  for (char c : host) {
+    if (c == '.') {
+      ++dots;
+      continue;
+    }
+    if (c < '0' || c > '9') return false;
+  }
+  return !host.empty() && dots <= 3;
+}
+
+}  // namespace
+
+DomainProblem account_domain(std::string_view input, std::string* out) {
+  std::string_view s = trim(input);
+  if (s.empty()) return DomainProblem::Empty;
+  std::optional<std::string> host;
+  bool has_scheme = s.find("://") != std::string_view::npos;
+  if (!has_scheme && s.find('@') != std::string_view::npos)
+    host = email_host(s);
+  else
+    host = url_host(s);
+  if (!host) {
+    // url_host rejects IPv6 literals and IPv4 addresses as hosts; say which.
+    std::string_view bare = s;
+    size_t scheme = bare.find("://");
+    if (scheme != std::string_view::npos) bare = bare.substr(scheme + 3);
+    bare = bare.substr(0, bare.find_first_of("/?#"));
+    if (looks_like_ip(bare) || looks_like_ip(bare.substr(0, bare.rfind(':'))))
+      return DomainProblem::IpAddress;
+    return DomainProblem::NotADomain;
+  }
+  if (host->find('.') == std::string::npos) return DomainProblem::NotADomain;  // "n/a", "acme"
+  auto registrable = registrable_domain(*host);
+  if (!registrable) return DomainProblem::PublicSuffix;
+  *out = *registrable;
+  return DomainProblem::None;
+}
+
+const char* domain_problem_text(DomainProblem p) {
+  switch (p) {
+    case DomainProblem::None:
+      return "";
+    case DomainProblem::Empty:
+      return "is empty";
+    case DomainProblem::IpAddress:
+      return "is an IP address, not a domain";
+    case DomainProblem::PublicSuffix:
+      return "is a public suffix (like co.uk or com), not a company's domain";
+    case DomainProblem::NotADomain:
+      return "is not a valid domain name";
+  }
+  return "";
+}
+
 }  // namespace leadroute

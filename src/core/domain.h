@@ -36,4 +36,10 @@ std::optional<std::string> email_domain(std::string_view email);
 // Registrable domain of a website.
 std::optional<std::string> website_domain(std::string_view url);
 
+// Why a value cannot be an account's domain, or nullopt with the registrable domain in *out.
+// Accepts a bare domain, a URL or an email address.
+enum class DomainProblem { None, Empty, IpAddress, PublicSuffix, NotADomain };
+DomainProblem account_domain(std::string_view input, std::string* out);
+const char* domain_problem_text(DomainProblem p);
+
 }  // namespace leadroute

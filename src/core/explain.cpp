@@ -70,6 +70,8 @@ void render_candidate(std::string& out, const JsonValue& c, const ExplainNames& 
   out += names.rep(id_of(c, "rep")) + ": ";
   if (c.flag("pick")) {
     out += "picked";
+    if (c.has("owner_of")) out += ", owner of the matched account";
+    if (c.has("csm_of")) out += ", customer success manager of the matched account";
     if (c.has("backup_for")) out += " as backup for " + names.rep(id_of(c, "backup_for"));
     if (c.has("ticket")) {
       out += ", turn " + c.str("ticket") + " lands on slot " + c.str("slot") + " of " +
@@ -94,6 +96,10 @@ void render_step(std::string& out, const JsonValue& step, const ExplainNames& na
   }
   if (step.has("rep")) {
     render_candidate(out, step, names, "    Rep ");
+    return;
+  }
+  if (step.has("account")) {
+    out += "    Account: " + step.str("account") + "\n";
     return;
   }
   if (step.has("queue")) {
@@ -157,6 +163,27 @@ std::string render_explain(const ExplainDecision& d, const ExplainNames& names) 
     trace = parse_json(d.trace);
   } catch (const JsonParseError&) {
     return out + "The recorded trace is not valid JSON.\n";
+  }
+  if (const JsonValue* account = trace.get("account")) {
+    out += "\nAccount: ";
+    if (account->flag("none")) {
+      out += "no account matched";
+    } else {
+      out += "\"" + account->str("name") + "\" (account " + account->str("id") + ", " +
+             account->str("status") + "), matched by " + account->str("tier") + " " +
+             account->str("key");
+      if (account->has("similarity")) out += " (similarity " + account->str("similarity") + ")";
+      if (account->has("tie_break")) out += "; " + account->str("tie_break");
+    }
+    if (const JsonValue* tried = account->get("tried"); tried && account->flag("none")) {
+      out += tried->array.empty() ? "" : " (tried";
+      for (size_t i = 0; i < tried->array.size(); ++i)
+        out += (i ? ", " : " ") + tried->array[i].string;
+      out += tried->array.empty() ? "" : ")";
+    }
+    if (const JsonValue* skipped = account->get("skipped"))
+      for (const auto& sk : skipped->array) out += "; skipped " + sk.string;
+    out += ".\n";
   }
   const JsonValue* rules = trace.get("rules");
   if (rules && !rules->array.empty()) {

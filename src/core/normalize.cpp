@@ -6,6 +6,7 @@
 
 #include <unicode/uchar.h>
 
+#include "company.h"
 #include "domain.h"
 #include "text.h"
 
@@ -65,6 +66,18 @@ bool is_freemail_domain(std::string_view host, std::string_view registrable,
   return !registrable.empty() && freemail_domains.contains(registrable);
 }
 
+MatchInputs match_inputs(const LeadValues& lead, const NormalizedStrings& storage,
+                         const NormalizationResult& result) {
+  MatchInputs in;
+  const ValueView& domain = lead.get(FieldId::EmailDomain);
+  if (domain.kind == ValueKind::Text) in.email_domain = domain.text;
+  in.email_is_freemail = result.is_freemail.value_or(false);
+  in.website_domain = storage.website_domain;
+  in.website_is_freemail = result.website_is_freemail;
+  in.company = storage.company;
+  return in;
+}
+
 NormalizationResult normalize_lead(LeadValues& lead, NormalizedStrings& storage,
                                    const DomainSet& freemail_domains) {
   NormalizationResult result;
@@ -79,6 +92,7 @@ NormalizationResult normalize_lead(LeadValues& lead, NormalizedStrings& storage,
     lead.set(f.id, trimmed.empty() ? ValueView::null() : ValueView::of_text(trimmed));
   }
 
+  storage.email_domain.clear();
   const ValueView email = lead.get(FieldId::Email);
   if (email.kind == ValueKind::Text) {
     storage.email = normalize_email(email.text);
@@ -97,6 +111,22 @@ NormalizationResult normalize_lead(LeadValues& lead, NormalizedStrings& storage,
       lead.set(FieldId::IsFreemail, ValueView::of_boolean(*result.is_freemail));
     }
   }
+
+  storage.website_domain.clear();
+  const ValueView website = lead.get(FieldId::Website);
+  if (website.kind == ValueKind::Text) {
+    auto host = url_host(website.text);
+    std::optional<std::string> registrable;
+    if (host) registrable = registrable_domain(*host);
+    if (registrable) {
+      storage.website_domain = std::move(*registrable);
+      result.website_is_freemail =
+          is_freemail_domain(*host, storage.website_domain, freemail_domains);
+    }
+  }
+  storage.company.clear();
+  const ValueView company = lead.get(FieldId::Company);
+  if (company.kind == ValueKind::Text) storage.company = normalize_company(company.text);
 
   const ValueView country = lead.get(FieldId::Country);
   if (country.kind == ValueKind::Text) {

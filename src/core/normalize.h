@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "fields.h"
+#include "matching.h"
 
 namespace leadroute {
 
@@ -38,6 +39,8 @@ struct NormalizedStrings {
   std::string email;
   std::string email_domain;
   std::string country;
+  std::string website_domain;  // for account matching; "" when none
+  std::string company;         // normalize_company(company); "" when none
 };
 
 // What normalization changed, so the shim writes back only those columns.
@@ -45,6 +48,7 @@ struct NormalizationResult {
   bool text_changed[kFieldCount] = {};  // input text fields trimmed or emptied
   bool has_email_domain = false;
   std::optional<bool> is_freemail;
+  bool website_is_freemail = false;
 };
 
 // Normalizes `lead` in place: trims text inputs (empty → NULL), lower-cases the email, derives
@@ -52,6 +56,10 @@ struct NormalizationResult {
 // `storage` or into the caller's original strings.
 NormalizationResult normalize_lead(LeadValues& lead, NormalizedStrings& storage,
                                    const DomainSet& freemail_domains);
+
+// What account matching needs, from a lead normalize_lead() has processed.
+MatchInputs match_inputs(const LeadValues& lead, const NormalizedStrings& storage,
+                         const NormalizationResult& result);
 
 // True when the email's host or its registrable domain is a free-mail domain.
 bool is_freemail_domain(std::string_view host, std::string_view registrable,

@@ -21,14 +21,19 @@ struct Placement {
 
 class RouteRun {
  public:
-  RouteRun(const RoutingConfig& config, const LeadValues& lead, RoutingEnv& env,
-           const RouteOptions& options)
-      : config_(config), lead_(lead), env_(env), options_(options) {}
+  RouteRun(const RoutingConfig& config, const LeadValues& lead, const AccountMatch& match,
+           RoutingEnv& env, const RouteOptions& options)
+      : config_(config), lead_(lead), match_(match), env_(env), options_(options) {}
 
   Decision run() {
     Decision decision;
+    if (match_.account) {
+      decision.account_id = match_.account->id;
+      decision.match_tier = match_.tier;
+    }
     if (tracing()) {
       trace_.begin_object().key("v").value(int64_t{1});
+      trace_account();
       trace_.key("rules").begin_array();
     }
     size_t not_listed = 0;
@@ -44,6 +49,7 @@ class RouteRun {
         continue;
       }
       if (tracing()) begin_rule_hit(rule);
+      fell_through_.clear();
       Placement placement = apply(rule);
       if (tracing()) end_rule_hit(placement);
       if (!placement.placed && placement.reason == kFellThrough) continue;
@@ -61,6 +67,30 @@ class RouteRun {
   static constexpr const char* kFellThrough = "fell through";
 
   bool tracing() const { return options_.trace != TraceLevel::Off; }
+
+  void trace_account() {
+    trace_.key("account").begin_object();
+    if (match_.account) {
+      const AccountRecord& a = *match_.account;
+      trace_.key("id").value(a.id).key("name").value(a.name).key("status").value(a.status);
+      trace_.key("tier").value(match_.tier).key("key").value(match_.key);
+      if (match_.tier == "fuzzy") trace_.key("similarity").value(a.similarity);
+      if (!match_.tie_break.empty()) trace_.key("tie_break").value(match_.tie_break);
+    } else {
+      trace_.key("none").value(true);
+    }
+    if (full() && !match_.tried.empty()) {
+      trace_.key("tried").begin_array();
+      for (const auto& t : match_.tried) trace_.value(t);
+      trace_.end_array();
+    }
+    if (!match_.skipped.empty()) {
+      trace_.key("skipped").begin_array();
+      for (const auto& t : match_.skipped) trace_.value(t);
+      trace_.end_array();
+    }
+    trace_.end_object();
+  }
   bool full() const { return options_.trace == TraceLevel::Full; }
 
   // A rule that did not match: the deciding predicate as written, and the lead's values in it.
@@ -117,8 +147,11 @@ class RouteRun {
     trace_.end_array();
     // fell_through: the rule does not apply after all (next rule); no_target: it applies but
     // nobody can take the lead (default queue).
-    if (!p.placed)
-      trace_.key(p.reason == kFellThrough ? "fell_through" : "no_target").value(p.reason);
+    if (!p.placed && p.reason == kFellThrough)
+      trace_.key("fell_through")
+          .value(fell_through_.empty() ? "the action does not apply" : fell_through_);
+    else if (!p.placed)
+      trace_.key("no_target").value(p.reason);
     trace_.end_object();
   }
 
@@ -186,6 +219,10 @@ class RouteRun {
         return place_with_rep(rule.rep_id.value_or(0), RoutingModel::Territory);
       case Action::Pool:
         return place_in_pool(rule.pool_id.value_or(0));
+      case Action::AccountOwner:
+        return place_with_account_rep(false);
+      case Action::AccountCsm:
+        return place_with_account_rep(true);
       default: {
         Placement p;
         p.reason = kFellThrough;
@@ -212,6 +249,54 @@ class RouteRun {
     p.owner_id = rep.id;
     p.model = model;
     return p;
+  }
+
+  // The matched account's owner (or CSM). No account, no such rep, or a rep who left: the rule
+  // does not apply and the next rule is tried.
+  Placement place_with_account_rep(bool csm) {
+    Placement p;
+    p.reason = kFellThrough;
+    const char* role = csm ? "CSM" : "owner";
+    if (!match_.account) {
+      fell_through_ = "no account matched";
+      if (tracing()) trace_.begin_object().key("account").value("no account matched").end_object();
+      return p;
+    }
+    const AccountRecord& a = *match_.account;
+    std::optional<int64_t> rep_id = csm ? a.csm_id : a.owner_id;
+    if (!rep_id) {
+      fell_through_ = "account " + a.name + " has no " + role;
+      if (tracing()) trace_.begin_object().key("account").value(fell_through_).end_object();
+      return p;
+    }
+    const Rep* rep = config_.rep(*rep_id);
+    if (!rep || !rep->active) {
+      fell_through_ = "account " + a.name + " is owned by " +
+                      (rep ? rep->name : "rep " + std::to_string(*rep_id)) + ", who is " +
+                      (rep ? "inactive" : "not a rep any more");
+      if (csm)
+        fell_through_ = "account " + a.name + "'s CSM " +
+                        (rep ? rep->name : "rep " + std::to_string(*rep_id)) + " is " +
+                        (rep ? "inactive" : "not a rep any more");
+      if (tracing())
+        trace_.begin_object()
+            .key("rep")
+            .value(*rep_id)
+            .key("skip")
+            .value(rep ? "inactive" : "rep does not exist")
+            .end_object();
+      return p;
+    }
+    if (tracing())
+      trace_.begin_object()
+          .key("rep")
+          .value(rep->id)
+          .key(csm ? "csm_of" : "owner_of")
+          .value(a.id)
+          .key("pick")
+          .value(true)
+          .end_object();
+    return assigned(*rep, RoutingModel::Account);
   }
 
   // A named rep, else the rep's backup, else nobody.
@@ -332,7 +417,9 @@ class RouteRun {
 
   const RoutingConfig& config_;
   const LeadValues& lead_;
+  const AccountMatch& match_;
   RoutingEnv& env_;
+  std::string fell_through_;
   const RouteOptions& options_;
   JsonWriter trace_;
   size_t traced_rules_ = 0;
@@ -342,9 +429,9 @@ class RouteRun {
 
 }  // namespace
 
-Decision route_lead(const RoutingConfig& config, const LeadValues& lead, RoutingEnv& env,
-                    const RouteOptions& options) {
-  return RouteRun(config, lead, env, options).run();
+Decision route_lead(const RoutingConfig& config, const LeadValues& lead, const AccountMatch& match,
+                    RoutingEnv& env, const RouteOptions& options) {
+  return RouteRun(config, lead, match, env, options).run();
 }
 
 Decision routing_error_decision(std::string_view message) {

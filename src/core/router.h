@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "json.h"
+#include "matching.h"
 
 namespace leadroute {
 
@@ -21,14 +22,15 @@ struct RouteOptions {
 
 // What routing needs from the database. The shim implements it on PostgreSQL; preview and
 // backtest implement it without side effects.
-class RoutingEnv {
+class RoutingEnv : public AccountSource {
  public:
-  virtual ~RoutingEnv() = default;
   // Draws the next turn of a pool's rotation. Never blocks; concurrent callers get distinct turns.
   virtual int64_t take_ticket(const Pool& pool) = 0;
 };
 
 struct Decision {
+  std::optional<int64_t> account_id;  // the matched account, whatever placed the lead
+  std::optional<std::string> match_tier;
   LeadStatus status = LeadStatus::Queued;
   std::optional<int64_t> owner_id;
   std::optional<std::string> queue;
@@ -43,8 +45,9 @@ constexpr size_t kMaxTracedRules = 100;
 // Candidates listed one by one per pool in a full trace; the rest are counted.
 constexpr size_t kMaxTracedCandidates = 50;
 
-Decision route_lead(const RoutingConfig& config, const LeadValues& lead, RoutingEnv& env,
-                    const RouteOptions& options);
+// `lead` has been normalized and its account fields set from `match` (set_account_fields).
+Decision route_lead(const RoutingConfig& config, const LeadValues& lead, const AccountMatch& match,
+                    RoutingEnv& env, const RouteOptions& options);
 
 // The decision for a lead whose routing failed: the routing_error queue, with the error traced.
 Decision routing_error_decision(std::string_view message);

@@ -49,8 +49,10 @@ std::string decision_json(const Decision& d, const LeadValues& lead) {
   d.rule_id ? w.value(*d.rule_id) : w.null();
   w.key("routing_model").value(routing_model_name(d.model));
   w.key("fallback").value(d.fallback);
-  w.key("account_id").null();
-  w.key("match_tier").null();
+  w.key("account_id");
+  d.account_id ? w.value(*d.account_id) : w.null();
+  w.key("match_tier");
+  d.match_tier ? w.value(*d.match_tier) : w.null();
   w.key("sla_due_at").null();
   const ValueView& domain = lead.get(FieldId::EmailDomain);
   w.key("email_domain");
@@ -71,9 +73,12 @@ Datum preview_lead(Jsonb* lead_json) {
   lead.clear(config.attributes.size());
   pg_call([&] { read_lead_jsonb(lead_json, config.attributes, &lead); });
   NormalizedStrings normalized;
-  normalize_lead(lead, normalized, config.freemail_domains);
+  NormalizationResult result = normalize_lead(lead, normalized, config.freemail_domains);
   PeekRoutingEnv env;
-  Decision d = route_lead(config, lead, env, route_options());
+  AccountMatch match =
+      match_account(match_inputs(lead, normalized, result), guc_fuzzy_match_threshold, env);
+  set_account_fields(match, &lead);
+  Decision d = route_lead(config, lead, match, env, route_options());
   return jsonb_from_text(decision_json(d, lead));
 }
 
@@ -112,10 +117,10 @@ LockedLead lock_lead(int64_t lead_id, Oid leads_relid) {
 }
 
 void update_lead(int64_t lead_id, const Decision& d, const LeadValues& lead, TimestampTz when) {
-  Oid types[9] = {INT8OID, INT8OID,        TEXTOID, TEXTOID, INT8OID,
-                  TEXTOID, TIMESTAMPTZOID, TEXTOID, BOOLOID};
-  Datum values[9];
-  char nulls[9];
+  Oid types[11] = {INT8OID,        INT8OID, TEXTOID, TEXTOID, INT8OID, TEXTOID,
+                   TIMESTAMPTZOID, TEXTOID, BOOLOID, INT8OID, TEXTOID};
+  Datum values[11];
+  char nulls[11];
   for (char& n : nulls) n = ' ';
   values[0] = Int64GetDatum(lead_id);
   if (d.owner_id)
@@ -145,11 +150,20 @@ void update_lead(int64_t lead_id, const Decision& d, const LeadValues& lead, Tim
     values[8] = BoolGetDatum(freemail.boolean);
   else
     nulls[8] = 'n';
+  if (d.account_id)
+    values[9] = Int64GetDatum(*d.account_id);
+  else
+    nulls[9] = 'n';
+  if (d.match_tier)
+    values[10] = CStringGetTextDatum(d.match_tier->c_str());
+  else
+    nulls[10] = 'n';
   int ret = SPI_execute_with_args(
       "UPDATE leadroute.leads SET owner_id = $2, status = $3, queue = $4, rule_id = $5,"
-      " routing_model = $6, routed_at = $7, email_domain = $8, is_freemail = $9"
+      " routing_model = $6, routed_at = $7, email_domain = $8, is_freemail = $9,"
+      " account_id = $10, match_tier = $11"
       " WHERE id OPERATOR(pg_catalog.=) $1",
-      9, types, values, nulls, false, 0);
+      11, types, values, nulls, false, 0);
   if (ret != SPI_OK_UPDATE) elog(ERROR, "could not update lead: %s", SPI_result_code_string(ret));
 }
 
@@ -170,9 +184,12 @@ Datum reroute_lead(int64_t lead_id, const Catalog& catalog) {
   lead.clear(config.attributes.size());
   pg_call([&] { read_lead_tuple(layout, locked.tupdesc, locked.tuple, config.attributes, &lead); });
   NormalizedStrings normalized;
-  normalize_lead(lead, normalized, config.freemail_domains);
+  NormalizationResult result = normalize_lead(lead, normalized, config.freemail_domains);
   PgRoutingEnv env;
-  Decision d = route_lead(config, lead, env, route_options());
+  AccountMatch match =
+      match_account(match_inputs(lead, normalized, result), guc_fuzzy_match_threshold, env);
+  set_account_fields(match, &lead);
+  Decision d = route_lead(config, lead, match, env, route_options());
   TimestampTz now = GetCurrentTimestamp();
   st.engine_updating = true;
   try {

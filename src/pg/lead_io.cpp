@@ -270,6 +270,8 @@ HeapTuple write_lead_outputs(const LeadLayout& layout, TupleDesc tupdesc, HeapTu
     set_opt_int8(layout.rule_id, d.rule_id);
     set_text(layout.routing_model, routing_model_name(d.model));
     set(layout.routed_at, TimestampTzGetDatum(out.routed_at), false);
+    set_opt_int8(layout.account_id, d.account_id);
+    set_opt_text(layout.match_tier, d.match_tier);
   }
   return heap_modify_tuple(tuple, tupdesc, values, nulls, replace);
 }

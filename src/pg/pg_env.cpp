@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 
+#include "accounts.h"
 #include "errors.h"
 #include "gucs.h"
 
@@ -86,6 +87,16 @@ HeapTuple call_enrichment(Oid fn, HeapTuple tuple, TupleDesc tupdesc, const Lead
 int64_t PgRoutingEnv::take_ticket(const Pool& pool) {
   Oid seq = require_cursor(pool);
   return pg_call([&] { return nextval_internal(seq, false); });
+}
+
+void PgRoutingEnv::find_accounts(AccountLookup lookup, std::string_view key, double threshold,
+                                 std::vector<AccountRecord>* out) {
+  leadroute::pg::find_accounts(lookup, key, threshold, out);
+}
+
+void PeekRoutingEnv::find_accounts(AccountLookup lookup, std::string_view key, double threshold,
+                                   std::vector<AccountRecord>* out) {
+  leadroute::pg::find_accounts(lookup, key, threshold, out);
 }
 
 int64_t PeekRoutingEnv::take_ticket(const Pool& pool) {

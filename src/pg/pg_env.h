@@ -14,12 +14,16 @@ namespace leadroute::pg {
 class PgRoutingEnv final : public RoutingEnv {
  public:
   int64_t take_ticket(const Pool& pool) override;
+  void find_accounts(AccountLookup lookup, std::string_view key, double threshold,
+                     std::vector<AccountRecord>* out) override;
 };
 
 // preview(): reads where each rotation stands and counts forward privately; moves nothing.
 class PeekRoutingEnv final : public RoutingEnv {
  public:
   int64_t take_ticket(const Pool& pool) override;
+  void find_accounts(AccountLookup lookup, std::string_view key, double threshold,
+                     std::vector<AccountRecord>* out) override;
 
  private:
   std::unordered_map<int64_t, int64_t> next_;

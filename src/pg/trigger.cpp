@@ -21,6 +21,7 @@ struct RowWorkspace {
   LeadValues values;
   NormalizedStrings normalized;
   NormalizationResult normalization;
+  AccountMatch match;
   Decision decision;
   HeapTuple base_tuple = nullptr;  // the row as inserted, or as the enrichment function returned it
   std::string error;
@@ -77,7 +78,10 @@ DecideStatus decide(RowWorkspace& ws, const LeadLayout& layout, TupleDesc tupdes
     pg_call([&] { read_lead_tuple(layout, tupdesc, tuple, config.attributes, &ws.values); });
     ws.normalization = normalize_lead(ws.values, ws.normalized, config.freemail_domains);
     PgRoutingEnv env;
-    ws.decision = route_lead(config, ws.values, env, route_options());
+    ws.match = match_account(match_inputs(ws.values, ws.normalized, ws.normalization),
+                             guc_fuzzy_match_threshold, env);
+    set_account_fields(ws.match, &ws.values);
+    ws.decision = route_lead(config, ws.values, ws.match, env, route_options());
     return DECIDED;
   } catch (const PgError& e) {
     *pg_error = e.data();

@@ -85,6 +85,7 @@ COMMENT ON COLUMN leadroute.leads.converted_at IS 'When the lead converted';
 CREATE INDEX leads_owner_open_idx ON leadroute.leads (owner_id)
   WHERE status IN ('assigned', 'contacted');
 CREATE INDEX leads_queue_idx ON leadroute.leads (queue) WHERE status = 'queued';
+CREATE INDEX leads_account_id_idx ON leadroute.leads (account_id) WHERE account_id IS NOT NULL;
 
 -- The engine's audit log. Rows reference leads and configuration by id without foreign keys: a
 -- foreign key would lock the rep and rule rows for every routed lead (multixacts under

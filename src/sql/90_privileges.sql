@@ -6,15 +6,15 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA leadroute FROM PUBLIC;
 -- leadroute_admin configures routing and works with leads.
 GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE
   ON leadroute.reps, leadroute.pools, leadroute.pool_members, leadroute.rules,
-     leadroute.freemail_domains
+     leadroute.freemail_domains, leadroute.accounts, leadroute.account_domains
   TO leadroute_admin;
 GRANT SELECT, INSERT, UPDATE, DELETE ON leadroute.leads TO leadroute_admin;
 GRANT SELECT ON leadroute.decisions, leadroute.assignments TO leadroute_admin;
 GRANT EXECUTE ON FUNCTION
     leadroute.check_condition(text), leadroute._valid_condition(text),
     leadroute._valid_working_hours(jsonb), leadroute._valid_timezone(text),
-    leadroute.email_domain(text), leadroute.explain(bigint), leadroute.preview(jsonb),
-    leadroute.reroute(bigint)
+    leadroute.email_domain(text), leadroute.normalize_company(text), leadroute.explain(bigint),
+    leadroute.preview(jsonb), leadroute.reroute(bigint)
   TO leadroute_admin;
 
 -- leadroute_ingest only inserts leads; RETURNING id is allowed, nothing else is readable.
@@ -26,6 +26,8 @@ GRANT SELECT (id) ON leadroute.leads TO leadroute_ingest;
 SELECT pg_catalog.pg_extension_config_dump('leadroute.reps', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.pools', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.pool_members', '');
+SELECT pg_catalog.pg_extension_config_dump('leadroute.accounts', '');
+SELECT pg_catalog.pg_extension_config_dump('leadroute.account_domains', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.rules', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute._freemail_removed', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.leads', '');
@@ -35,6 +37,7 @@ SELECT pg_catalog.pg_extension_config_dump('leadroute.freemail_domains', 'WHERE 
 SELECT pg_catalog.pg_extension_config_dump('leadroute.reps_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.pools_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.rules_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('leadroute.accounts_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.leads_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.decisions_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.assignments_id_seq', '');

@@ -25,7 +25,7 @@ q() { psql -X -v ON_ERROR_STOP=1 -qAt -d "$db" -c "$1"; }
 
 # 1. Isolation specs: a blocked step would show as <waiting ...> and differ from the expected output.
 specs=$(cd "$here/specs" && ls *.spec | sed 's/\.spec$//')
-"$ISOLATION" --inputdir="$here" --outputdir="$out/isolation" --load-extension=leadroute \
+"$ISOLATION" --inputdir="$here" --outputdir="$out/isolation" --load-extension=pg_trgm --load-extension=leadroute \
   --dbname=leadroute_isolation $specs >"$out/isolation.log" 2>&1
 for s in $specs; do
   line=$(grep -E "^(test|ok|not ok)? *[0-9]* *[-+]? *$s " "$out/isolation.log" | head -1)
@@ -37,7 +37,7 @@ done
 #    turn of the rotation drawn twice.
 db=leadroute_concurrency
 psql -X -qd postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
-q "CREATE EXTENSION leadroute"
+q "CREATE EXTENSION leadroute CASCADE"
 q "INSERT INTO leadroute.reps (id, name, email) VALUES (1,'A','a@t.io'),(2,'B','b@t.io'),(3,'C','c@t.io');
    INSERT INTO leadroute.pools (id, name) VALUES (1, 'P');
    INSERT INTO leadroute.pool_members (pool_id, rep_id) VALUES (1,1),(1,2),(1,3);

@@ -76,7 +76,7 @@ class Explain : public ::testing::Test {
 
   std::string render(const Decision& d) { return render_explain(explain_input(d), names); }
 
-  Decision route() { return route_lead(config, lead.values, env, RouteOptions{}); }
+  Decision route() { return route_lead(config, lead.values, AccountMatch{}, env, RouteOptions{}); }
 
   RoutingConfig config;
   ExplainNames names;
@@ -182,7 +182,7 @@ TEST_F(Explain, CompactTraceCountsTheRulesNotListed) {
   config.finalize();
   RouteOptions options;
   options.trace = TraceLevel::Compact;
-  Decision d = route_lead(config, lead.values, env, options);
+  Decision d = route_lead(config, lead.values, AccountMatch{}, env, options);
   std::string text = render(d);
   EXPECT_FALSE(contains(text, "\"EMEA\"")) << text;
   EXPECT_TRUE(contains(text, "1 more rules that did not match")) << text;

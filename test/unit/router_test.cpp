@@ -84,7 +84,7 @@ class Router : public ::testing::Test {
 
   Decision route() {
     lead.values.attributes.resize(config.attributes.size());
-    return route_lead(config, lead.values, env, options);
+    return route_lead(config, lead.values, AccountMatch{}, env, options);
   }
   // Owners of `n` consecutive leads.
   std::vector<int64_t> owners(int n) {
@@ -246,11 +246,11 @@ TEST_F(Router, CatchAllRuleCountsAsFallback) {
   specific.queue = "us";
   other.rules.push_back(std::move(specific));
   other.finalize();
-  Decision us = route_lead(other, lead.values, env, options);
+  Decision us = route_lead(other, lead.values, AccountMatch{}, env, options);
   EXPECT_EQ(us.queue, "us");
   EXPECT_FALSE(us.fallback);
   lead.text(FieldId::Country, "DE");
-  Decision everyone = route_lead(other, lead.values, env, options);
+  Decision everyone = route_lead(other, lead.values, AccountMatch{}, env, options);
   EXPECT_EQ(everyone.queue, "everyone");
   EXPECT_TRUE(everyone.fallback);
 }
@@ -634,7 +634,7 @@ TEST_F(Router, AttributesInRules) {
   config.finalize();
   lead.values.attributes.assign(config.attributes.size(), ValueView{});
   lead.attribute_text(config.attributes, {"utm", "source"}, "google");
-  EXPECT_EQ(route_lead(config, lead.values, env, options).queue, "paid");
+  EXPECT_EQ(route_lead(config, lead.values, AccountMatch{}, env, options).queue, "paid");
 }
 
 // ---- special decisions ------------------------------------------------------------------------
