@@ -12,6 +12,7 @@ INSERT INTO leadroute.reps (id, name, email, timezone, max_open_leads) VALUES
   (8, 'Rachel Stein',   'rachel.stein@example.com',   'America/New_York',    25),
   (9, 'Tom Whitaker',   'tom.whitaker@example.com',   'America/New_York',    25),
   (10, 'Grace Liu',     'grace.liu@example.com',      'America/New_York',    NULL);
+SELECT setval(pg_get_serial_sequence('leadroute.reps', 'id'), 10) \g /dev/null
 UPDATE leadroute.reps SET manager_id = 8 WHERE id IN (1, 2, 3, 4);
 UPDATE leadroute.reps SET backup_id = 5 WHERE id = 7;   -- Claire covers DACH when Jonas is out
 UPDATE leadroute.reps SET active = false WHERE id = 6;  -- Oliver is on leave: no new leads
@@ -20,6 +21,7 @@ INSERT INTO leadroute.pools (id, name, description) VALUES
   (1, 'NA SDR',        'North America inbound; Sam is ramping at half volume'),
   (2, 'EMEA SDR',      'UK, France, Benelux, Nordics, Southern Europe'),
   (3, 'Enterprise AE', 'Demo and pricing requests from companies with 1,000+ employees');
+SELECT setval(pg_get_serial_sequence('leadroute.pools', 'id'), 3) \g /dev/null
 INSERT INTO leadroute.pool_members (pool_id, rep_id, weight) VALUES
   (1, 1, 1), (1, 2, 1), (1, 3, 1), (1, 4, 0.5),
   (2, 5, 1), (2, 6, 1),

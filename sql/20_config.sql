@@ -43,7 +43,9 @@ INSERT INTO leadroute.pools (id, name) VALUES (2, 'Temp');
 SELECT relname FROM pg_class WHERE relname LIKE '\_pool\_turns\_%' ORDER BY 1;
 DELETE FROM leadroute.pools WHERE id = 2;
 SELECT relname FROM pg_class WHERE relname LIKE '\_pool\_turns\_%' ORDER BY 1;
+\set SHOW_CONTEXT never
 UPDATE leadroute.pools SET id = 5 WHERE id = 1;
+\set SHOW_CONTEXT errors
 -- Clean up for the next test.
 DELETE FROM leadroute.rules;
 DELETE FROM leadroute.pools;

@@ -17,6 +17,8 @@
 #include "core/normalize.h"
 #include "core/regex_pattern.h"
 #include "core/router.h"
+#include "core/selection.h"
+#include "core/skills.h"
 #include "core/text.h"
 #include "core/value.h"
 #include "core/working_hours.h"

@@ -14,6 +14,7 @@
 #include "record_writer.h"
 #include "spi_util.h"
 #include "state.h"
+#include "trigger.h"
 
 namespace leadroute::pg {
 
@@ -36,8 +37,9 @@ Datum jsonb_from_text(const std::string& json) {
   return pg_call([&] { return DirectFunctionCall1(jsonb_in, CStringGetDatum(json.c_str())); });
 }
 
-// The decision as preview() and reroute() return it.
-std::string decision_json(const Decision& d, const LeadValues& lead) {
+}  // namespace
+
+std::string decision_summary_json(const Decision& d, const LeadValues& lead) {
   JsonWriter w;
   w.begin_object();
   w.key("status").value(lead_status_name(d.status));
@@ -67,6 +69,8 @@ std::string decision_json(const Decision& d, const LeadValues& lead) {
   return out;
 }
 
+namespace {
+
 Datum preview_lead(Jsonb* lead_json) {
   const RoutingConfig& config = current_config();
   LeadValues lead;
@@ -79,7 +83,7 @@ Datum preview_lead(Jsonb* lead_json) {
       match_account(match_inputs(lead, normalized, result), guc_fuzzy_match_threshold, env);
   set_account_fields(match, &lead);
   Decision d = route_lead(config, lead, match, env, route_options());
-  return jsonb_from_text(decision_json(d, lead));
+  return jsonb_from_text(decision_summary_json(d, lead));
 }
 
 // ---- reroute -------------------------------------------------------------------------------
@@ -116,61 +120,29 @@ LockedLead lock_lead(int64_t lead_id, Oid leads_relid) {
   return out;
 }
 
-void update_lead(int64_t lead_id, const Decision& d, const LeadValues& lead, TimestampTz when) {
-  Oid types[11] = {INT8OID,        INT8OID, TEXTOID, TEXTOID, INT8OID, TEXTOID,
-                   TIMESTAMPTZOID, TEXTOID, BOOLOID, INT8OID, TEXTOID};
-  Datum values[11];
-  char nulls[11];
-  for (char& n : nulls) n = ' ';
-  values[0] = Int64GetDatum(lead_id);
-  if (d.owner_id)
-    values[1] = Int64GetDatum(*d.owner_id);
-  else
-    nulls[1] = 'n';
-  values[2] = CStringGetTextDatum(lead_status_name(d.status));
-  if (d.queue)
-    values[3] = PointerGetDatum(
-        cstring_to_text_with_len(d.queue->data(), static_cast<int>(d.queue->size())));
-  else
-    nulls[3] = 'n';
-  if (d.rule_id)
-    values[4] = Int64GetDatum(*d.rule_id);
-  else
-    nulls[4] = 'n';
-  values[5] = CStringGetTextDatum(routing_model_name(d.model));
-  values[6] = TimestampTzGetDatum(when);
-  const ValueView& domain = lead.get(FieldId::EmailDomain);
-  if (domain.kind == ValueKind::Text)
-    values[7] = PointerGetDatum(
-        cstring_to_text_with_len(domain.text.data(), static_cast<int>(domain.text.size())));
-  else
-    nulls[7] = 'n';
-  const ValueView& freemail = lead.get(FieldId::IsFreemail);
-  if (freemail.kind == ValueKind::Boolean)
-    values[8] = BoolGetDatum(freemail.boolean);
-  else
-    nulls[8] = 'n';
-  if (d.account_id)
-    values[9] = Int64GetDatum(*d.account_id);
-  else
-    nulls[9] = 'n';
-  if (d.match_tier)
-    values[10] = CStringGetTextDatum(d.match_tier->c_str());
-  else
-    nulls[10] = 'n';
+// Writes the rerouted lead back: every column routing sets, from the new row (C style).
+void update_lead(HeapTuple routed, TupleDesc tupdesc, Oid leads_relid, int64_t lead_id) {
+  Oid types[2] = {get_rel_type_id(leads_relid), INT8OID};
+  Datum values[2] = {heap_copy_tuple_as_datum(routed, tupdesc), Int64GetDatum(lead_id)};
   int ret = SPI_execute_with_args(
-      "UPDATE leadroute.leads SET owner_id = $2, status = $3, queue = $4, rule_id = $5,"
-      " routing_model = $6, routed_at = $7, email_domain = $8, is_freemail = $9,"
-      " account_id = $10, match_tier = $11"
-      " WHERE id OPERATOR(pg_catalog.=) $1",
-      11, types, values, nulls, false, 0);
+      "UPDATE leadroute.leads l SET"
+      "  email = (r).email, first_name = (r).first_name, last_name = (r).last_name,"
+      "  company = (r).company, website = (r).website, phone = (r).phone, title = (r).title,"
+      "  country = (r).country, state = (r).state, city = (r).city,"
+      "  postal_code = (r).postal_code, employees = (r).employees, industry = (r).industry,"
+      "  source = (r).source, product_interest = (r).product_interest, score = (r).score,"
+      "  language = (r).language, attributes = (r).attributes,"
+      "  email_domain = (r).email_domain, is_freemail = (r).is_freemail,"
+      "  account_id = (r).account_id, match_tier = (r).match_tier, owner_id = (r).owner_id,"
+      "  status = (r).status, queue = (r).queue, rule_id = (r).rule_id,"
+      "  routing_model = (r).routing_model, routed_at = (r).routed_at"
+      " FROM (SELECT $1 AS r) n WHERE l.id OPERATOR(pg_catalog.=) $2",
+      2, types, values, nullptr, false, 0);
   if (ret != SPI_OK_UPDATE) elog(ERROR, "could not update lead: %s", SPI_result_code_string(ret));
 }
 
-Datum reroute_lead(int64_t lead_id, const Catalog& catalog) {
+Datum reroute_lead(int64_t lead_id, const Catalog& catalog, Oid user) {
   BackendState& st = backend_state();
-  instr_time start;
-  INSTR_TIME_SET_CURRENT(start);
   pg_call([] { spi_connect(); });
   LockedLead locked = pg_call([&] { return lock_lead(lead_id, catalog.leads); });
   std::string status = locked.status ? locked.status : "";
@@ -179,46 +151,20 @@ Datum reroute_lead(int64_t lead_id, const Catalog& catalog) {
                     "lead " + std::to_string(lead_id) + " is " + status + " and cannot be rerouted",
                     "", "Only assigned, queued and nurture leads are rerouted.");
   const LeadLayout& layout = *pg_call([&] { return &resolve_layout(locked.tupdesc); });
-  const RoutingConfig& config = current_config();
-  LeadValues lead;
-  lead.clear(config.attributes.size());
-  pg_call([&] { read_lead_tuple(layout, locked.tupdesc, locked.tuple, config.attributes, &lead); });
-  NormalizedStrings normalized;
-  NormalizationResult result = normalize_lead(lead, normalized, config.freemail_domains);
-  PgRoutingEnv env;
-  AccountMatch match =
-      match_account(match_inputs(lead, normalized, result), guc_fuzzy_match_threshold, env);
-  set_account_fields(match, &lead);
-  Decision d = route_lead(config, lead, match, env, route_options());
-  TimestampTz now = GetCurrentTimestamp();
+  std::string decision;
+  HeapTuple routed = pg_call([&] {
+    return reroute_tuple(locked.tuple, locked.tupdesc, layout, catalog, lead_id, user, &decision);
+  });
   st.engine_updating = true;
   try {
-    pg_call([&] { update_lead(lead_id, d, lead, now); });
+    pg_call([&] { update_lead(routed, locked.tupdesc, catalog.leads, lead_id); });
   } catch (...) {
     st.engine_updating = false;
     throw;
   }
   st.engine_updating = false;
-  instr_time elapsed;
-  INSTR_TIME_SET_CURRENT(elapsed);
-  INSTR_TIME_SUBTRACT(elapsed, start);
-  PendingRecord r;
-  r.lead_id = lead_id;
-  r.decided_at = now;
-  r.kind = "rerouted";
-  r.status = d.status;
-  r.rule_id = d.rule_id;
-  r.model = d.model;
-  r.owner_id = d.owner_id;
-  r.queue = d.queue;
-  r.fallback = d.fallback;
-  r.trace = d.trace;
-  r.duration_us = static_cast<int32_t>(INSTR_TIME_GET_MICROSEC(elapsed));
-  r.user = pg_call([] { return GetUserId(); });
-  r.nest_level = pg_call([] { return GetCurrentTransactionNestLevel(); });
-  write_record_now(std::move(r), catalog.owner);
   pg_call([] { spi_finish(); });
-  return jsonb_from_text(decision_json(d, lead));
+  return jsonb_from_text(decision);
 }
 
 // ---- explain -------------------------------------------------------------------------------
@@ -378,9 +324,10 @@ LR_FUNCTION(leadroute_preview) {
 LR_FUNCTION(leadroute_reroute) {
   int64 lead_id = PG_GETARG_INT64(0);
   const Catalog& catalog = resolve_catalog();
+  Oid caller = GetUserId();  // recorded as assigned_by, before running as the extension owner
   UserSwitch saved;
   switch_to_owner(&saved, catalog.owner);
-  Datum result = reroute_lead(lead_id, catalog);
+  Datum result = reroute_lead(lead_id, catalog, caller);
   restore_user(&saved);
   return result;
 }

@@ -109,6 +109,10 @@ int64_t PeekRoutingEnv::take_ticket(const Pool& pool) {
   return it->second++;
 }
 
+void forget_enrichment_function() {
+  g_enrichment_oid = InvalidOid;
+}
+
 HeapTuple enrich_lead(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& layout) {
   const char* name = guc_enrichment_function;
   if (!name || name[0] == '\0') return tuple;

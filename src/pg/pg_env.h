@@ -33,4 +33,7 @@ class PeekRoutingEnv final : public RoutingEnv {
 // function's input columns (C++ style: errors arrive as PgError).
 HeapTuple enrich_lead(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& layout);
 
+// Called when pg_proc changes: the enrichment function is looked up again before its next call.
+void forget_enrichment_function();
+
 }  // namespace leadroute::pg

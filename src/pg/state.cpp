@@ -7,6 +7,7 @@
 #include "core/text.h"
 #include "errors.h"
 #include "gucs.h"
+#include "pg_env.h"
 #include "spi_util.h"
 
 namespace leadroute::pg {
@@ -15,22 +16,30 @@ namespace {
 
 BackendState* g_state = nullptr;
 
-bool is_our_relation(const Catalog& c, Oid relid) {
-  return relid == c.reps || relid == c.pools || relid == c.pool_members || relid == c.rules ||
-         relid == c.freemail_domains || relid == c.leads || relid == c.decisions ||
-         relid == c.assignments;
+bool is_config_relation(const Catalog& c, Oid relid) {
+  return relid == c.reps || relid == c.pools || relid == c.pool_members || relid == c.rules;
 }
 
-// Called by PostgreSQL when a relation's cache entry is invalidated: by DDL, and by the
-// config_changed statement triggers of the config tables. Only flags are touched here.
+// Called by PostgreSQL when a relation's cache entry is invalidated: by DDL, by VACUUM and
+// ANALYZE, and by the config_changed statement triggers of the config tables. Only flags are
+// touched here. A change to leads, decisions or assignments (autovacuum, say) must not make every
+// session reload its configuration.
 void relcache_callback(Datum, Oid relid) {
   BackendState* s = g_state;
   if (!s) return;
-  if (relid == InvalidOid || (s->catalog_valid && is_our_relation(s->catalog, relid))) {
-    s->config_valid = false;
-    s->catalog_valid = false;
-    if (relid == InvalidOid || relid == s->layout.relid) s->layout_valid = false;
+  if (relid == InvalidOid) {
+    s->config_valid = s->freemail_valid = s->catalog_valid = s->layout_valid = false;
+    return;
   }
+  if (!s->catalog_valid) return;
+  const Catalog& c = s->catalog;
+  if (is_config_relation(c, relid)) s->config_valid = false;
+  if (relid == c.freemail_domains) s->freemail_valid = false;
+  if (relid == c.leads) s->layout_valid = false;
+  // The relation may have been dropped (DROP EXTENSION): look the names up again next time.
+  if (is_config_relation(c, relid) || relid == c.freemail_domains || relid == c.leads ||
+      relid == c.decisions || relid == c.assignments)
+    s->catalog_valid = false;
 }
 
 Oid relation_in(Oid schema, const char* name) {
@@ -159,16 +168,27 @@ void load_freemail(RoutingConfig& cfg) {
     if (t.cell(r, 0)) cfg.freemail_domains.insert(t.cell(r, 0));
 }
 
-std::unique_ptr<RoutingConfig> load_config(Oid schema) {
+// Loads the routing configuration; the free-mail list is carried over from `previous` unless it
+// changed (it is the large part: ~15,000 domains, a few milliseconds).
+std::unique_ptr<RoutingConfig> load_config(Oid schema, RoutingConfig* previous,
+                                           bool reload_freemail) {
   auto cfg = std::make_unique<RoutingConfig>();
   pg_call([] { spi_connect(); });
   load_reps(*cfg);
   load_pools(*cfg, schema);
   load_rules(*cfg);
-  load_freemail(*cfg);
+  if (reload_freemail || !previous)
+    load_freemail(*cfg);
+  else
+    cfg->freemail_domains = std::move(previous->freemail_domains);
   pg_call([] { spi_finish(); });
   cfg->finalize();
   return cfg;
+}
+
+// A function was created, replaced or dropped: forget the resolved enrichment function.
+void procedure_callback(Datum, int, uint32) {
+  forget_enrichment_function();
 }
 
 }  // namespace
@@ -244,13 +264,15 @@ const LeadLayout& resolve_layout(TupleDesc tupdesc) {
 const RoutingConfig& current_config() {
   BackendState& s = backend_state();
   Oid schema = pg_call([] { return resolve_catalog().schema; });
-  if (s.config_valid && s.config) return *s.config;
+  if (s.config_valid && s.freemail_valid && s.config) return *s.config;
   // Valid from now on unless an invalidation arrives while loading (then the next lead reloads).
-  s.config_valid = true;
+  bool reload_freemail = !s.freemail_valid;
+  s.config_valid = s.freemail_valid = true;
   try {
-    s.config = load_config(schema);
+    s.config = load_config(schema, s.config.get(), reload_freemail);
   } catch (...) {
     s.config_valid = false;
+    s.freemail_valid = false;
     throw;
   }
   return *s.config;
@@ -258,6 +280,7 @@ const RoutingConfig& current_config() {
 
 void register_invalidation_callbacks() {
   CacheRegisterRelcacheCallback(relcache_callback, 0);
+  CacheRegisterSyscacheCallback(PROCOID, procedure_callback, 0);
 }
 
 void switch_to_owner(UserSwitch* saved, Oid owner) {

@@ -35,7 +35,8 @@ struct BackendState {
   LeadLayout layout{};
   bool layout_valid = false;
   std::unique_ptr<RoutingConfig> config;
-  bool config_valid = false;
+  bool config_valid = false;    // rules, reps, pools, members (and later territories, time off)
+  bool freemail_valid = false;  // the free-mail list: large, reloaded only when it changes
   // The engine's own UPDATE of a lead (reroute) is not a manual reassignment.
   bool engine_updating = false;
 };

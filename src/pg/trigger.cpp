@@ -11,6 +11,7 @@
 #include "pg_env.h"
 #include "record_writer.h"
 #include "state.h"
+#include "trigger.h"
 
 namespace leadroute::pg {
 
@@ -150,9 +151,10 @@ int64_t lead_id_of(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& layout)
   return DatumGetInt64(d);
 }
 
-void buffer_decision(RowWorkspace& ws, int64_t lead_id, TimestampTz decided_at, int32_t duration_us,
-                     bool failed, Oid user, Oid owner) {
+void record_decision(RowWorkspace& ws, int64_t lead_id, TimestampTz decided_at, int32_t duration_us,
+                     bool failed, Oid user, Oid owner, const char* kind) {
   PendingRecord r;
+  r.kind = kind;
   r.lead_id = lead_id;
   r.decided_at = decided_at;
   r.status = ws.decision.status;
@@ -166,12 +168,15 @@ void buffer_decision(RowWorkspace& ws, int64_t lead_id, TimestampTz decided_at, 
   if (failed) r.error = ws.error;
   r.user = user;
   r.nest_level = GetCurrentTransactionNestLevel();
-  if (buffer_record(std::move(r))) flush_records(GetCurrentTransactionNestLevel(), owner);
+  // A reroute is written at once (its caller reads it); inserts are written per statement.
+  bool immediate = std::string_view(kind) != "routed";
+  if (buffer_record(std::move(r)) || immediate)
+    flush_records(GetCurrentTransactionNestLevel(), owner);
 }
 
-void build_payload(RowWorkspace& ws, int64_t lead_id) {
+void build_payload(RowWorkspace& ws, int64_t lead_id, const char* event) {
   JsonWriter w;
-  w.begin_object().key("event").value("routed").key("lead_id").value(lead_id);
+  w.begin_object().key("event").value(event).key("lead_id").value(lead_id);
   w.key("status").value(lead_status_name(ws.decision.status));
   w.key("owner_id");
   ws.decision.owner_id ? w.value(*ws.decision.owner_id) : w.null();
@@ -238,15 +243,57 @@ HeapTuple route_new_row(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& la
   INSTR_TIME_SUBTRACT(elapsed, start);
   int32_t duration_us = static_cast<int32_t>(INSTR_TIME_GET_MICROSEC(elapsed));
   if (guc_notify) {
-    build_payload(ws, lead_id);
+    build_payload(ws, lead_id, "routed");
     Async_Notify("leadroute", ws.payload.c_str());
   }
-  buffer_decision(ws, lead_id, out.routed_at, duration_us, failed, inserting_user, catalog.owner);
+  record_decision(ws, lead_id, out.routed_at, duration_us, failed, inserting_user, catalog.owner,
+                  "routed");
   restore_user(&saved);
   return result;
 }
 
 }  // namespace
+
+// reroute(): the same decision as on INSERT (enrichment, normalization, matching, rules), but an
+// error raises. Returns the lead with its outputs; the decision JSON is left in *decision_json.
+HeapTuple reroute_tuple(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& layout,
+                        const Catalog& catalog, int64_t lead_id, Oid user,
+                        std::string* decision_json) {
+  RowWorkspace& ws = row_workspace();
+  if (ws.routing_active)
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                    errmsg("leads cannot be rerouted while another lead is being routed")));
+  instr_time start;
+  INSTR_TIME_SET_CURRENT(start);
+  ws.base_tuple = tuple;
+  ErrorData* error = nullptr;
+  ws.routing_active = true;
+  DecideStatus status = decide(ws, layout, tupdesc, &error);
+  ws.routing_active = false;
+  if (status == FAILED_PG) ReThrowError(error);
+  if (status != DECIDED)
+    ereport(ERROR, (errcode(ws.error_sqlstate),
+                    errmsg("leadroute: rerouting lead %lld failed: %s",
+                           static_cast<long long>(lead_id), ws.error.c_str())));
+  LeadOutputs out;
+  out.decision = &ws.decision;
+  out.routed_at = GetCurrentTimestamp();
+  out.normalized = &ws.values;
+  out.normalization = &ws.normalization;
+  HeapTuple result = write_lead_outputs(layout, tupdesc, ws.base_tuple, out);
+  instr_time elapsed;
+  INSTR_TIME_SET_CURRENT(elapsed);
+  INSTR_TIME_SUBTRACT(elapsed, start);
+  *decision_json = decision_summary_json(ws.decision, ws.values);
+  if (guc_notify) {
+    build_payload(ws, lead_id, "rerouted");
+    Async_Notify("leadroute", ws.payload.c_str());
+  }
+  record_decision(ws, lead_id, out.routed_at,
+                  static_cast<int32_t>(INSTR_TIME_GET_MICROSEC(elapsed)), false, user,
+                  catalog.owner, "rerouted");
+  return result;
+}
 
 }  // namespace leadroute::pg
 

@@ -56,11 +56,14 @@ BEGIN
   IF TG_OP = 'INSERT' THEN
     seq := leadroute._pool_cursor_name(NEW.id);
     IF pg_catalog.to_regclass(pg_catalog.quote_ident('leadroute') || '.' || pg_catalog.quote_ident(seq)) IS NULL THEN
-      EXECUTE pg_catalog.format('CREATE SEQUENCE leadroute.%I AS bigint CACHE 1 OWNED BY leadroute.pools.id', seq);
+      EXECUTE pg_catalog.format('CREATE SEQUENCE leadroute.%I AS bigint CACHE 1', seq);
       EXECUTE pg_catalog.format('REVOKE ALL ON SEQUENCE leadroute.%I FROM PUBLIC', seq);
       EXECUTE pg_catalog.format('COMMENT ON SEQUENCE leadroute.%I IS %L', seq,
                                 'round-robin turns of pool ' || NEW.id);
     END IF;
+    -- Also when the sequence exists already: pg_dump restores it (with its position) but not
+    -- its ownership by pools.id, which makes it go away with the pool or the extension.
+    EXECUTE pg_catalog.format('ALTER SEQUENCE leadroute.%I OWNED BY leadroute.pools.id', seq);
     RETURN NEW;
   ELSIF TG_OP = 'UPDATE' THEN
     IF NEW.id <> OLD.id THEN

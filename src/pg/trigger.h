@@ -1,0 +1,20 @@
+// The routing engine's entry points besides the triggers.
+#pragma once
+
+#include <string>
+
+#include "pg.h"
+#include "state.h"
+
+namespace leadroute::pg {
+
+// Routes a stored lead again (leadroute.reroute): enrichment, normalization, matching and rules
+// as on INSERT; records a 'rerouted' decision and notifies. Raises on failure.
+HeapTuple reroute_tuple(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& layout,
+                        const Catalog& catalog, int64_t lead_id, Oid user,
+                        std::string* decision_json);
+
+// The decision as preview() and reroute() return it (JSON text).
+std::string decision_summary_json(const Decision& d, const LeadValues& lead);
+
+}  // namespace leadroute::pg
