@@ -1,7 +1,9 @@
 -- Routing as a user sees it: rules in priority order, pools, named reps, queues, nurture,
 -- the default queue, and explain() for each outcome.
-TRUNCATE leadroute.leads, leadroute.decisions, leadroute.assignments, leadroute.rules,
-         leadroute.pool_members, leadroute.pools, leadroute.account_domains, leadroute.accounts, leadroute.reps RESTART IDENTITY;
+SET client_min_messages = warning;
+TRUNCATE leadroute.leads, leadroute.decisions, leadroute.assignments, leadroute.pools,
+         leadroute.reps RESTART IDENTITY CASCADE;
+RESET client_min_messages;
 CREATE FUNCTION pg_temp.explain(lead bigint) RETURNS SETOF text LANGUAGE sql AS $$
   -- times vary from run to run
   SELECT regexp_replace(regexp_replace(line, '\d{4}-\d\d-\d\d [0-9:.+-]+', '<time>', 'g'),

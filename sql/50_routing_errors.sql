@@ -1,7 +1,9 @@
 -- A routing failure never loses a lead: it is stored in queue routing_error with a WARNING,
 -- unless leadroute.on_error = raise.
-TRUNCATE leadroute.leads, leadroute.decisions, leadroute.assignments, leadroute.rules,
-         leadroute.pool_members, leadroute.pools, leadroute.account_domains, leadroute.accounts, leadroute.reps RESTART IDENTITY;
+SET client_min_messages = warning;
+TRUNCATE leadroute.leads, leadroute.decisions, leadroute.assignments, leadroute.pools,
+         leadroute.reps RESTART IDENTITY CASCADE;
+RESET client_min_messages;
 INSERT INTO leadroute.reps (id, name, email) VALUES (1, 'Ana Lee', 'ana@example.com');
 INSERT INTO leadroute.pools (id, name) VALUES (1, 'SDR');
 INSERT INTO leadroute.pool_members VALUES (1, 1, 1);

@@ -1,7 +1,9 @@
 -- Lead-to-account matching as a user sees it: normalized account domains, rejected rows, the
 -- hybrid pattern (customer → CSM, matched → owner, else a pool), and explain().
-TRUNCATE leadroute.leads, leadroute.decisions, leadroute.assignments, leadroute.rules,
-         leadroute.pool_members, leadroute.pools, leadroute.account_domains, leadroute.accounts, leadroute.reps RESTART IDENTITY;
+SET client_min_messages = warning;
+TRUNCATE leadroute.leads, leadroute.decisions, leadroute.assignments, leadroute.pools,
+         leadroute.reps RESTART IDENTITY CASCADE;
+RESET client_min_messages;
 CREATE FUNCTION pg_temp.explain(lead bigint) RETURNS SETOF text LANGUAGE sql AS $$
   SELECT regexp_replace(regexp_replace(line, '\d{4}-\d\d-\d\d [0-9:.+-]+', '<time>', 'g'),
                         'in \d+ µs', 'in <n> µs')
@@ -50,5 +52,7 @@ SELECT * FROM pg_temp.explain(4);
 UPDATE leadroute.reps SET active = false WHERE id = 2;
 INSERT INTO leadroute.leads (email) VALUES ('ops@globex.co.uk');
 SELECT * FROM pg_temp.explain(7);
-TRUNCATE leadroute.leads, leadroute.decisions, leadroute.assignments, leadroute.rules,
-         leadroute.pool_members, leadroute.pools, leadroute.account_domains, leadroute.accounts, leadroute.reps RESTART IDENTITY;
+SET client_min_messages = warning;
+TRUNCATE leadroute.leads, leadroute.decisions, leadroute.assignments, leadroute.pools,
+         leadroute.reps RESTART IDENTITY CASCADE;
+RESET client_min_messages;

@@ -105,6 +105,8 @@ void RoutingConfig::finalize() {
   std::stable_sort(rules.begin(), rules.end(),
                    [](const Rule& a, const Rule& b) { return a.priority < b.priority; });
   for (auto& rule : rules) rule.catch_all = rule.condition.always_true();
+  std::stable_sort(territories.begin(), territories.end(),
+                   [](const Territory& a, const Territory& b) { return a.priority < b.priority; });
   for (auto& [id, pool] : pools) {
     std::sort(pool.members.begin(), pool.members.end(),
               [](const PoolMember& a, const PoolMember& b) { return a.rep_id < b.rep_id; });

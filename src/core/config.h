@@ -14,6 +14,8 @@
 #include "condition.h"
 #include "fields.h"
 #include "normalize.h"
+#include "skills.h"
+#include "working_hours.h"
 
 namespace leadroute {
 
@@ -40,6 +42,21 @@ const char* lead_status_name(LeadStatus s);
 std::optional<Action> parse_action(std::string_view s);
 std::optional<Strategy> parse_strategy(std::string_view s);
 
+// An absence, in unix microseconds; an open end is nullopt.
+struct TimeOff {
+  std::optional<int64_t> start_us;
+  std::optional<int64_t> end_us;
+  bool start_inclusive = true;
+  bool end_inclusive = false;
+  std::optional<int64_t> backup_id;
+  std::string until;  // the end, formatted for people; "" when open-ended
+  bool contains(int64_t now_us) const {
+    if (start_us && (start_inclusive ? now_us < *start_us : now_us <= *start_us)) return false;
+    if (end_us && (end_inclusive ? now_us > *end_us : now_us >= *end_us)) return false;
+    return true;
+  }
+};
+
 struct Rep {
   int64_t id = 0;
   std::string name;
@@ -51,7 +68,11 @@ struct Rep {
   std::optional<int32_t> max_open_leads;
   std::optional<int32_t> max_daily_leads;
   std::vector<std::string> skills;
+  std::optional<WorkingHours> working_hours;  // nullopt: always available
+  std::vector<TimeOff> time_off;
 };
+
+enum class AbsencePolicy : uint8_t { Skip, CatchUp };
 
 struct PoolMember {
   int64_t rep_id = 0;
@@ -64,6 +85,7 @@ struct Pool {
   Strategy strategy = Strategy::RoundRobin;
   std::optional<int64_t> overflow_pool_id;
   bool respect_working_hours = false;
+  AbsencePolicy absence_policy = AbsencePolicy::Skip;
   std::vector<PoolMember> members;  // ordered by rep id
   // Derived by RoutingConfig::finalize():
   std::vector<uint32_t> schedule;  // one period of the smooth WRR rotation, indexes into members
@@ -82,11 +104,22 @@ struct Rule {
   std::optional<int64_t> pool_id;
   std::optional<std::string> queue;
   std::vector<std::string> required_skills;
+  std::vector<SkillTemplate> skill_templates;  // parsed required_skills
   bool catch_all = false;  // condition is statically TRUE: what it places counts as fallback
 };
 
+struct Territory {
+  int64_t id = 0;
+  std::string name;
+  int32_t priority = 0;
+  Condition condition;
+  std::optional<int64_t> pool_id;
+  std::optional<int64_t> rep_id;
+};
+
 struct RoutingConfig {
-  std::vector<Rule> rules;  // enabled rules, ascending priority
+  std::vector<Rule> rules;             // enabled rules, ascending priority
+  std::vector<Territory> territories;  // enabled territories, ascending priority
   std::unordered_map<int64_t, Rep> reps;
   std::unordered_map<int64_t, Pool> pools;
   DomainSet freemail_domains;

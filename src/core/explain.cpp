@@ -1,5 +1,7 @@
 #include "explain.h"
 
+#include <cmath>
+
 #include "json.h"
 #include "value.h"
 
@@ -72,6 +74,19 @@ void render_candidate(std::string& out, const JsonValue& c, const ExplainNames& 
     out += "picked";
     if (c.has("owner_of")) out += ", owner of the matched account";
     if (c.has("csm_of")) out += ", customer success manager of the matched account";
+    if (c.flag("catch_up")) out += ", paying back a turn missed while unavailable";
+    if (c.has("load"))
+      out += ", least loaded with " + c.str("open") + " open leads (load " + c.str("load") + ")";
+    if (c.has("skill_match"))
+      out += ", best skill match (" + c.str("skill_match") + " of the lead's skills) among " +
+             c.str("among") + (c.num("among") == 1 ? " rep" : " equal reps, by rotation");
+    if (c.flag("explore"))
+      out += ", by exploration (a random eligible rep, one lead in ten)";
+    else if (c.has("sample"))
+      out += ", best draw " + format_number(std::round(c.num("sample") * 1000) / 1000) +
+             " (conversion " + c.str("converted") + " won / " + c.str("lost") +
+             " lost, estimated rate " + format_number(std::round(c.num("rate") * 1000) / 1000) +
+             ", pool rate " + format_number(std::round(c.num("pool_rate") * 1000) / 1000) + ")";
     if (c.has("backup_for")) out += " as backup for " + names.rep(id_of(c, "backup_for"));
     if (c.has("ticket")) {
       out += ", turn " + c.str("ticket") + " lands on slot " + c.str("slot") + " of " +
@@ -100,6 +115,14 @@ void render_step(std::string& out, const JsonValue& step, const ExplainNames& na
   }
   if (step.has("account")) {
     out += "    Account: " + step.str("account") + "\n";
+    return;
+  }
+  if (const JsonValue* t = step.get("territory")) {
+    if (t->type == JsonValue::Type::String)
+      out += "    Territory: " + t->string + "\n";
+    else
+      out +=
+          "    Territory \"" + step.str("name") + "\" (territory " + step.str("territory") + ")\n";
     return;
   }
   if (step.has("queue")) {
@@ -203,6 +226,7 @@ std::string render_explain(const ExplainDecision& d, const ExplainNames& names) 
       out += "\n";
       if (const JsonValue* steps = r.get("steps"))
         for (const auto& step : steps->array) render_step(out, step, names);
+      if (r.has("skills")) out += "    Required skills: " + r.str("skills") + "\n";
       if (r.has("fell_through")) out += "    → " + r.str("fell_through") + "; next rule\n";
       if (r.has("no_target"))
         out += "    → nobody can take the lead, so it goes to the default queue\n";

@@ -1,6 +1,7 @@
 #include "router.h"
 
 #include <algorithm>
+#include <unordered_map>
 #include <vector>
 
 #include "wrr.h"
@@ -11,13 +12,31 @@ namespace {
 
 // Where a rule's target sent the lead.
 struct Placement {
-  bool placed = false;  // false: nobody eligible (the caller overflows to the default queue)
+  bool placed = false;  // false: nobody eligible (default queue) or the rule does not apply
   LeadStatus status = LeadStatus::Queued;
   std::optional<int64_t> owner_id;
   std::optional<std::string> queue;
+  std::optional<int64_t> pool_id;
   RoutingModel model = RoutingModel::Queue;
   std::string reason;  // why nobody was placed
 };
+
+// Can a rep take this lead now? Why not, and who covers.
+struct Eligibility {
+  bool ok = true;
+  std::string why;
+  std::optional<int64_t> cover;  // time-off backup, else the rep's backup
+};
+
+// Context of one eligibility check: the pool (working hours) and the rule (skills).
+struct Demand {
+  const Pool* pool = nullptr;
+  const std::vector<std::string>* skills = nullptr;  // expanded required skills
+};
+
+constexpr const char* kFellThrough = "fell through";
+// Turns drawn from a rotation before the remaining members are scanned in schedule order.
+constexpr int kMaxDraws = 16;
 
 class RouteRun {
  public:
@@ -50,6 +69,7 @@ class RouteRun {
       }
       if (tracing()) begin_rule_hit(rule);
       fell_through_.clear();
+      expand_skills(rule);
       Placement placement = apply(rule);
       if (tracing()) end_rule_hit(placement);
       if (!placement.placed && placement.reason == kFellThrough) continue;
@@ -57,16 +77,16 @@ class RouteRun {
       close_trace(decision, not_listed);
       return decision;
     }
-    // No rule matched: the default queue, counted as fallback.
     to_default_queue(decision, "no rule matched");
     close_trace(decision, not_listed);
     return decision;
   }
 
  private:
-  static constexpr const char* kFellThrough = "fell through";
-
   bool tracing() const { return options_.trace != TraceLevel::Off; }
+  bool full() const { return options_.trace == TraceLevel::Full; }
+
+  // ---- trace ----------------------------------------------------------------------------------
 
   void trace_account() {
     trace_.key("account").begin_object();
@@ -91,7 +111,6 @@ class RouteRun {
     }
     trace_.end_object();
   }
-  bool full() const { return options_.trace == TraceLevel::Full; }
 
   // A rule that did not match: the deciding predicate as written, and the lead's values in it.
   void trace_rule_miss(const Rule& rule) {
@@ -145,6 +164,7 @@ class RouteRun {
 
   void end_rule_hit(const Placement& p) {
     trace_.end_array();
+    if (!skills_note_.empty()) trace_.key("skills").value(skills_note_);
     // fell_through: the rule does not apply after all (next rule); no_target: it applies but
     // nobody can take the lead (default queue).
     if (!p.placed && p.reason == kFellThrough)
@@ -164,6 +184,7 @@ class RouteRun {
     d.status = p.status;
     d.owner_id = p.owner_id;
     d.queue = p.queue;
+    d.pool_id = p.pool_id;
     d.rule_id = rule.id;
     d.model = p.model;
     d.fallback = rule.catch_all;
@@ -172,6 +193,7 @@ class RouteRun {
   void to_default_queue(Decision& d, const std::string& reason) {
     d.status = LeadStatus::Queued;
     d.owner_id.reset();
+    d.pool_id.reset();
     d.queue = options_.default_queue;
     d.model = RoutingModel::Fallback;
     d.fallback = true;
@@ -189,7 +211,114 @@ class RouteRun {
     d.trace = trace_.take();
   }
 
-  // ---- actions ---------------------------------------------------------------------------------
+  // ---- skills ---------------------------------------------------------------------------------
+
+  void expand_skills(const Rule& rule) {
+    skills_.clear();
+    skills_note_.clear();
+    for (const auto& t : rule.skill_templates) {
+      auto skill = t.expand(lead_);
+      if (skill) {
+        skills_.push_back(*skill);
+      } else {
+        if (!skills_note_.empty()) skills_note_ += "; ";
+        skills_note_ += t.text() + " dropped: its field is NULL";
+      }
+    }
+  }
+
+  // ---- eligibility ----------------------------------------------------------------------------
+
+  const LocalTime& local_time(const std::string& tz) {
+    auto it = local_times_.find(tz);
+    if (it == local_times_.end()) it = local_times_.emplace(tz, env_.local_time(tz)).first;
+    return it->second;
+  }
+
+  int64_t now() {
+    if (!now_) now_ = env_.now_us();
+    return *now_;
+  }
+
+  // Why a rep cannot take the lead now, cheapest checks first; caps last (they read the database
+  // and, with `claim`, take the rep for this transaction).
+  Eligibility check(const Rep& rep, const Demand& demand, bool claim) {
+    Eligibility e;
+    if (!rep.active) return {false, "inactive", std::nullopt};
+    for (const TimeOff& t : rep.time_off) {
+      if (!t.contains(now())) continue;
+      e.ok = false;
+      e.why = "on time off" + (t.until.empty() ? std::string() : " until " + t.until);
+      e.cover = t.backup_id ? t.backup_id : rep.backup_id;
+      if (e.cover) {
+        const Rep* cover = config_.rep(*e.cover);
+        e.why += " (backup: " + (cover ? cover->name : "rep " + std::to_string(*e.cover)) + ")";
+      }
+      return e;
+    }
+    if (demand.pool && demand.pool->respect_working_hours && rep.working_hours) {
+      const LocalTime& lt = local_time(rep.timezone);
+      if (!rep.working_hours->contains(lt.weekday, lt.minute))
+        return {false,
+                "outside working hours (" + rep.working_hours->describe() + " " + rep.timezone +
+                    "; now " + lt.text + ")",
+                rep.backup_id};
+    }
+    if (demand.skills)
+      for (const auto& skill : *demand.skills)
+        if (!has_skill(rep.skills, skill)) return {false, "missing skill " + skill, std::nullopt};
+    if (rep.max_open_leads || rep.max_daily_leads) {
+      RepLoad load = env_.rep_load(rep, claim);
+      if (load.busy)
+        return {false, "another open transaction is assigning leads to this rep", std::nullopt};
+      if (rep.max_open_leads && load.open >= *rep.max_open_leads)
+        return {false,
+                "at capacity " + std::to_string(load.open) + "/" +
+                    std::to_string(*rep.max_open_leads) + " open",
+                std::nullopt};
+      if (rep.max_daily_leads && load.today >= *rep.max_daily_leads)
+        return {false,
+                "daily cap reached " + std::to_string(load.today) + "/" +
+                    std::to_string(*rep.max_daily_leads) + " today",
+                std::nullopt};
+    }
+    return e;
+  }
+
+  Demand demand_for(const Pool* pool) const {
+    return Demand{pool, skills_.empty() ? nullptr : &skills_};
+  }
+
+  Placement assigned(const Rep& rep, RoutingModel model, const Pool* pool = nullptr) {
+    Placement p;
+    p.placed = true;
+    p.status = LeadStatus::Assigned;
+    p.owner_id = rep.id;
+    p.model = model;
+    if (pool) p.pool_id = pool->id;
+    return p;
+  }
+
+  void trace_skip(int64_t rep_id, const std::string& why, std::optional<int64_t> backup_for = {}) {
+    if (!full() || traced_candidates_ >= kMaxTracedCandidates) return;
+    ++traced_candidates_;
+    trace_.begin_object().key("rep").value(rep_id);
+    if (backup_for) trace_.key("backup_for").value(*backup_for);
+    trace_.key("skip").value(why).end_object();
+  }
+
+  // The rep who covers for an unavailable rep, when that one can take the lead.
+  const Rep* eligible_cover(const Rep& rep, const Eligibility& e, const Demand& demand) {
+    if (!e.cover || *e.cover == rep.id) return nullptr;
+    const Rep* cover = config_.rep(*e.cover);
+    if (!cover) return nullptr;
+    Eligibility ce = check(*cover, demand, true);
+    if (ce.ok) return cover;
+    if (tracing()) trace_skip(cover->id, ce.why, rep.id);
+    return nullptr;
+  }
+
+  // ---- actions --------------------------------------------------------------------------------
 
   Placement apply(const Rule& rule) {
     switch (rule.action) {
@@ -218,48 +347,44 @@ class RouteRun {
       case Action::Rep:
         return place_with_rep(rule.rep_id.value_or(0), RoutingModel::Territory);
       case Action::Pool:
-        return place_in_pool(rule.pool_id.value_or(0));
+        return place_in_pool(rule.pool_id.value_or(0), std::nullopt);
       case Action::AccountOwner:
         return place_with_account_rep(false);
       case Action::AccountCsm:
         return place_with_account_rep(true);
-      default: {
-        Placement p;
-        p.reason = kFellThrough;
-        if (tracing())
-          trace_.begin_object()
-              .key("unsupported_action")
-              .value(action_name(rule.action))
-              .end_object();
-        return p;
-      }
+      case Action::Territory:
+        return place_in_territory();
     }
-  }
-
-  // Why a rep cannot take a lead now, or "" when the rep can.
-  std::string ineligibility(const Rep& rep) const {
-    if (!rep.active) return "inactive";
-    return "";
-  }
-
-  Placement assigned(const Rep& rep, RoutingModel model) {
     Placement p;
-    p.placed = true;
-    p.status = LeadStatus::Assigned;
-    p.owner_id = rep.id;
-    p.model = model;
+    p.reason = kFellThrough;
+    return p;
+  }
+
+  // The first territory whose condition matches; none → the next rule.
+  Placement place_in_territory() {
+    for (const Territory& t : config_.territories) {
+      if (t.condition.evaluate(lead_) != Tri::True) continue;
+      if (tracing())
+        trace_.begin_object().key("territory").value(t.id).key("name").value(t.name).end_object();
+      if (t.rep_id) return place_with_rep(*t.rep_id, RoutingModel::Territory);
+      return place_in_pool(t.pool_id.value_or(0), RoutingModel::Territory);
+    }
+    fell_through_ = "no territory matches the lead";
+    if (tracing()) trace_.begin_object().key("territory").value(fell_through_).end_object();
+    Placement p;
+    p.reason = kFellThrough;
     return p;
   }
 
   // The matched account's owner (or CSM). No account, no such rep, or a rep who left: the rule
-  // does not apply and the next rule is tried.
+  // does not apply and the next rule is tried. A rep who is away: the backup, else the next rule.
   Placement place_with_account_rep(bool csm) {
     Placement p;
     p.reason = kFellThrough;
     const char* role = csm ? "CSM" : "owner";
     if (!match_.account) {
       fell_through_ = "no account matched";
-      if (tracing()) trace_.begin_object().key("account").value("no account matched").end_object();
+      if (tracing()) trace_.begin_object().key("account").value(fell_through_).end_object();
       return p;
     }
     const AccountRecord& a = *match_.account;
@@ -271,13 +396,11 @@ class RouteRun {
     }
     const Rep* rep = config_.rep(*rep_id);
     if (!rep || !rep->active) {
-      fell_through_ = "account " + a.name + " is owned by " +
-                      (rep ? rep->name : "rep " + std::to_string(*rep_id)) + ", who is " +
-                      (rep ? "inactive" : "not a rep any more");
-      if (csm)
-        fell_through_ = "account " + a.name + "'s CSM " +
-                        (rep ? rep->name : "rep " + std::to_string(*rep_id)) + " is " +
-                        (rep ? "inactive" : "not a rep any more");
+      std::string who = rep ? rep->name : "rep " + std::to_string(*rep_id);
+      fell_through_ = csm ? "the CSM of account " + a.name + ", " + who + ", is " +
+                                (rep ? "inactive" : "not a rep any more")
+                          : "account " + a.name + " is owned by " + who + ", who is " +
+                                (rep ? "inactive" : "not a rep any more");
       if (tracing())
         trace_.begin_object()
             .key("rep")
@@ -287,64 +410,94 @@ class RouteRun {
             .end_object();
       return p;
     }
+    Demand demand = demand_for(nullptr);
+    Eligibility e = check(*rep, demand, true);
+    if (e.ok) {
+      if (tracing())
+        trace_.begin_object()
+            .key("rep")
+            .value(rep->id)
+            .key(csm ? "csm_of" : "owner_of")
+            .value(a.id)
+            .key("pick")
+            .value(true)
+            .end_object();
+      return assigned(*rep, RoutingModel::Account);
+    }
     if (tracing())
-      trace_.begin_object()
-          .key("rep")
-          .value(rep->id)
-          .key(csm ? "csm_of" : "owner_of")
-          .value(a.id)
-          .key("pick")
-          .value(true)
-          .end_object();
-    return assigned(*rep, RoutingModel::Account);
+      trace_.begin_object().key("rep").value(rep->id).key("skip").value(e.why).end_object();
+    if (const Rep* cover = eligible_cover(*rep, e, demand)) {
+      if (tracing())
+        trace_.begin_object()
+            .key("rep")
+            .value(cover->id)
+            .key("backup_for")
+            .value(rep->id)
+            .key("pick")
+            .value(true)
+            .end_object();
+      return assigned(*cover, RoutingModel::Account);
+    }
+    fell_through_ =
+        std::string("the ") + role + " of account " + a.name + ", " + rep->name + ", is " + e.why;
+    return p;
   }
 
-  // A named rep, else the rep's backup, else nobody.
+  // A named rep, else the rep's backup (or time-off backup), else nobody.
   Placement place_with_rep(int64_t rep_id, RoutingModel model) {
     const Rep* rep = config_.rep(rep_id);
-    if (tracing()) trace_.begin_object().key("rep").value(rep_id);
     if (!rep) {
-      if (tracing()) trace_.key("skip").value("rep does not exist").end_object();
+      if (tracing())
+        trace_.begin_object()
+            .key("rep")
+            .value(rep_id)
+            .key("skip")
+            .value("rep does not exist")
+            .end_object();
       Placement p;
       p.reason = "rep " + std::to_string(rep_id) + " does not exist";
       return p;
     }
-    std::string why = ineligibility(*rep);
-    if (why.empty()) {
-      if (tracing()) trace_.key("pick").value(true).end_object();
+    Demand demand = demand_for(nullptr);
+    Eligibility e = check(*rep, demand, true);
+    if (e.ok) {
+      if (tracing())
+        trace_.begin_object().key("rep").value(rep_id).key("pick").value(true).end_object();
       return assigned(*rep, model);
     }
-    if (tracing()) trace_.key("skip").value(why).end_object();
-    if (rep->backup_id) {
-      const Rep* backup = config_.rep(*rep->backup_id);
-      if (backup) {
-        std::string backup_why = ineligibility(*backup);
-        if (tracing()) {
-          trace_.begin_object().key("rep").value(backup->id).key("backup_for").value(rep->id);
-          backup_why.empty() ? trace_.key("pick").value(true)
-                             : trace_.key("skip").value(backup_why);
-          trace_.end_object();
-        }
-        if (backup_why.empty()) return assigned(*backup, model);
-      }
+    if (tracing())
+      trace_.begin_object().key("rep").value(rep_id).key("skip").value(e.why).end_object();
+    std::optional<int64_t> cover_id = e.cover ? e.cover : rep->backup_id;
+    Eligibility with_backup = e;
+    with_backup.cover = cover_id;
+    if (const Rep* cover = eligible_cover(*rep, with_backup, demand)) {
+      if (tracing())
+        trace_.begin_object()
+            .key("rep")
+            .value(cover->id)
+            .key("backup_for")
+            .value(rep->id)
+            .key("pick")
+            .value(true)
+            .end_object();
+      return assigned(*cover, model);
     }
     Placement p;
-    p.reason = rep->name + " is " + why +
-               (rep->backup_id ? " and so is the backup" : " and has no backup");
+    p.reason =
+        rep->name + " is " + e.why + (cover_id ? " and so is the backup" : " and has no backup");
     return p;
   }
 
   // A pool by its strategy, then its overflow chain.
-  Placement place_in_pool(int64_t pool_id) {
+  Placement place_in_pool(int64_t pool_id, std::optional<RoutingModel> model) {
     std::vector<int64_t> visited;
     std::string reasons;
     for (int64_t current = pool_id; current;) {
-      for (int64_t seen : visited)
-        if (seen == current) {
-          Placement p;
-          p.reason = reasons + "; overflow chain loops back to pool " + std::to_string(current);
-          return p;
-        }
+      if (std::find(visited.begin(), visited.end(), current) != visited.end()) {
+        Placement p;
+        p.reason = reasons + "; the overflow chain loops back to pool " + std::to_string(current);
+        return p;
+      }
       visited.push_back(current);
       const Pool* pool = config_.pool(current);
       if (!pool) {
@@ -354,7 +507,10 @@ class RouteRun {
         return p;
       }
       Placement p = pick_from_pool(*pool, visited.size() > 1);
-      if (p.placed) return p;
+      if (p.placed) {
+        if (model) p.model = *model;
+        return p;
+      }
       if (!reasons.empty()) reasons += "; ";
       reasons += "nobody eligible in pool " + pool->name + " (" + p.reason + ")";
       current = pool->overflow_pool_id.value_or(0);
@@ -371,7 +527,34 @@ class RouteRun {
       if (is_overflow) trace_.key("overflow").value(true);
       trace_.key("candidates").begin_array();
     }
-    Placement p = pick_round_robin(pool);
+    traced_candidates_ = 0;
+    // Members outside the rotation (inactive) are listed first, so explain shows why.
+    for (const auto& m : pool.members) {
+      const Rep* r = config_.rep(m.rep_id);
+      if (!r)
+        trace_skip(m.rep_id, "rep does not exist");
+      else if (!r->active)
+        trace_skip(m.rep_id, "inactive");
+    }
+    Placement p;
+    if (pool.schedule.empty()) {
+      p.reason = pool.members.empty() ? "the pool has no members" : "no member is active";
+    } else {
+      switch (pool.strategy) {
+        case Strategy::RoundRobin:
+          p = pick_round_robin(pool);
+          break;
+        case Strategy::LeastLoaded:
+          p = pick_least_loaded(pool);
+          break;
+        case Strategy::Skills:
+          p = pick_skills(pool);
+          break;
+        case Strategy::Performance:
+          p = pick_performance(pool);
+          break;
+      }
+    }
     if (tracing()) {
       trace_.end_array();
       if (!p.placed) trace_.key("none").value(p.reason);
@@ -380,51 +563,306 @@ class RouteRun {
     return p;
   }
 
-  void trace_skip(int64_t rep_id, const std::string& why) {
-    if (!full() || traced_candidates_ >= kMaxTracedCandidates) return;
-    ++traced_candidates_;
-    trace_.begin_object().key("rep").value(rep_id).key("skip").value(why).end_object();
+  // Active members in member order, each once.
+  std::vector<const Rep*> active_members(const Pool& pool) const {
+    std::vector<const Rep*> out;
+    for (const auto& m : pool.members)
+      if (const Rep* r = config_.rep(m.rep_id); r && r->active) out.push_back(r);
+    return out;
   }
 
+  double weight_of(const Pool& pool, int64_t rep_id) const {
+    for (const auto& m : pool.members)
+      if (m.rep_id == rep_id) return m.weight;
+    return 1.0;
+  }
+
+  // Smooth weighted round-robin. An unavailable rep loses the turn (catch_up pools owe it back);
+  // the lead goes to the rep's backup if available, else to the next turn's rep.
   Placement pick_round_robin(const Pool& pool) {
-    traced_candidates_ = 0;
-    // Members outside the rotation (inactive) are listed first, so explain shows why.
-    for (const auto& m : pool.members) {
-      const Rep* r = config_.rep(m.rep_id);
-      std::string why = r ? ineligibility(*r) : "rep does not exist";
-      if (!why.empty()) trace_skip(m.rep_id, why);
+    const uint64_t period = pool.schedule.size();
+    Demand demand = demand_for(&pool);
+    RoutingModel model =
+        pool.weighted ? RoutingModel::WeightedRoundRobin : RoutingModel::RoundRobin;
+    std::unordered_map<int64_t, Eligibility> seen;
+    size_t distinct_members = active_members(pool).size();
+    int64_t ticket = 0;
+    uint64_t slot = 0;
+    for (int draw = 0; draw < kMaxDraws && seen.size() < distinct_members; ++draw) {
+      ticket = env_.take_ticket(pool);
+      slot = ticket_slot(ticket, period);
+      const PoolMember& member = pool.members[pool.schedule[slot]];
+      const Rep& rep = *config_.rep(member.rep_id);
+      // catch_up pools pay owed turns back out of other reps' turns, at most about every other
+      // turn (a coin from the ticket: not aligned with the rotation's period).
+      if (pool.absence_policy == AbsencePolicy::CatchUp &&
+          (Rng(static_cast<uint64_t>(ticket)).next() & 1)) {
+        if (const Rep* owed = pay_owed_turn(pool, demand, ticket, rep.id))
+          return assigned(*owed, model, &pool);
+      }
+      auto it = seen.find(rep.id);
+      if (it == seen.end()) it = seen.emplace(rep.id, check(rep, demand, true)).first;
+      const Eligibility& e = it->second;
+      if (e.ok) {
+        trace_pick(rep.id, ticket, slot, period, pool.weighted ? member.weight : 0);
+        return assigned(rep, model, &pool);
+      }
+      trace_skip(rep.id, e.why + " (turn " + std::to_string(ticket) + ")");
+      if (pool.absence_policy == AbsencePolicy::CatchUp) env_.owe_turn(pool, rep.id);
+      if (const Rep* cover = eligible_cover(rep, e, demand)) {
+        if (tracing())
+          trace_.begin_object()
+              .key("rep")
+              .value(cover->id)
+              .key("backup_for")
+              .value(rep.id)
+              .key("pick")
+              .value(true)
+              .key("ticket")
+              .value(ticket)
+              .end_object();
+        return assigned(*cover, model, &pool);
+      }
+    }
+    // Many turns lost: take the remaining members in schedule order from the last turn.
+    for (uint64_t k = 1; k <= period && seen.size() < distinct_members; ++k) {
+      const PoolMember& member = pool.members[pool.schedule[(slot + k) % period]];
+      const Rep& rep = *config_.rep(member.rep_id);
+      if (seen.count(rep.id)) continue;
+      Eligibility e = check(rep, demand, true);
+      seen.emplace(rep.id, e);
+      if (e.ok) {
+        trace_pick(rep.id, ticket, (slot + k) % period, period, pool.weighted ? member.weight : 0);
+        return assigned(rep, model, &pool);
+      }
+      trace_skip(rep.id, e.why);
     }
     Placement p;
-    if (pool.schedule.empty()) {
-      p.reason = pool.members.empty() ? "the pool has no members" : "no member is active";
-      return p;
+    p.reason = "no member can take the lead now";
+    return p;
+  }
+
+  const Rep* pay_owed_turn(const Pool& pool, const Demand& demand, int64_t ticket,
+                           int64_t slot_rep) {
+    for (const Rep* rep : active_members(pool)) {
+      if (rep->id == slot_rep) continue;  // the turn is this rep's anyway
+      if (!check(*rep, demand, false).ok) continue;
+      if (!env_.claim_owed_turn(pool, rep->id)) continue;
+      if (!check(*rep, demand, true).ok) continue;
+      if (tracing())
+        trace_.begin_object()
+            .key("rep")
+            .value(rep->id)
+            .key("pick")
+            .value(true)
+            .key("catch_up")
+            .value(true)
+            .key("ticket")
+            .value(ticket)
+            .end_object();
+      return rep;
     }
-    const uint64_t period = pool.schedule.size();
+    return nullptr;
+  }
+
+  void trace_pick(int64_t rep_id, int64_t ticket, uint64_t slot, uint64_t period, double weight) {
+    if (!tracing()) return;
+    trace_.begin_object().key("rep").value(rep_id).key("pick").value(true);
+    trace_.key("ticket").value(ticket);
+    trace_.key("slot").value(static_cast<int64_t>(slot + 1)).key("period").value(period);
+    if (weight > 0) trace_.key("weight").value(weight);
+    trace_.end_object();
+  }
+
+  // Capacity-based: the member with the fewest open leads relative to weight and cap; ties to the
+  // lowest rep id. Concurrent sessions may see the same counts; capped reps are claimed.
+  Placement pick_least_loaded(const Pool& pool) {
+    Demand demand = demand_for(&pool);
+    struct Candidate {
+      const Rep* rep;
+      double score;
+      int32_t open;
+    };
+    std::vector<Candidate> candidates;
+    for (const Rep* rep : active_members(pool)) {
+      Eligibility e = check(*rep, demand, false);
+      if (!e.ok) {
+        trace_skip(rep->id, e.why);
+        continue;
+      }
+      RepLoad load = env_.rep_load(*rep, false);
+      candidates.push_back(
+          {rep, load_score(load.open, weight_of(pool, rep->id), rep->max_open_leads), load.open});
+    }
+    std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+      return a.score != b.score ? a.score < b.score : a.rep->id < b.rep->id;
+    });
+    for (const Candidate& c : candidates) {
+      if (c.rep->max_open_leads || c.rep->max_daily_leads) {
+        Eligibility e = check(*c.rep, demand, true);  // claim, and count again
+        if (!e.ok) {
+          trace_skip(c.rep->id, e.why);
+          continue;
+        }
+      }
+      if (tracing())
+        trace_.begin_object()
+            .key("rep")
+            .value(c.rep->id)
+            .key("pick")
+            .value(true)
+            .key("open")
+            .value(static_cast<int64_t>(c.open))
+            .key("load")
+            .value(c.score)
+            .end_object();
+      return assigned(*c.rep, RoutingModel::Capacity, &pool);
+    }
+    Placement p;
+    p.reason = "no member can take the lead now";
+    return p;
+  }
+
+  // Skills-based: members holding every required skill; the best match (most of the rep's skills
+  // the lead calls for) wins, and equals rotate by the pool's turns.
+  Placement pick_skills(const Pool& pool) {
+    Demand demand = demand_for(&pool);
+    std::vector<std::string> tokens = lead_skill_tokens(lead_);
+    struct Candidate {
+      const Rep* rep;
+      int score;
+    };
+    std::vector<Candidate> candidates;
+    for (const Rep* rep : active_members(pool)) {
+      Eligibility e = check(*rep, demand, false);
+      if (!e.ok) {
+        trace_skip(rep->id, e.why);
+        continue;
+      }
+      candidates.push_back({rep, skill_match_score(rep->skills, tokens)});
+    }
+    while (!candidates.empty()) {
+      int best = 0;
+      for (const auto& c : candidates) best = std::max(best, c.score);
+      std::vector<size_t> equals;
+      for (size_t i = 0; i < candidates.size(); ++i)
+        if (candidates[i].score == best) equals.push_back(i);
+      int64_t ticket = env_.take_ticket(pool);
+      size_t chosen = equals[static_cast<size_t>(ticket - 1) % equals.size()];
+      const Rep* rep = candidates[chosen].rep;
+      Eligibility e = check(*rep, demand, true);
+      if (e.ok) {
+        if (tracing())
+          trace_.begin_object()
+              .key("rep")
+              .value(rep->id)
+              .key("pick")
+              .value(true)
+              .key("skill_match")
+              .value(static_cast<int64_t>(best))
+              .key("among")
+              .value(static_cast<int64_t>(equals.size()))
+              .key("ticket")
+              .value(ticket)
+              .end_object();
+        return assigned(*rep, RoutingModel::Skills, &pool);
+      }
+      trace_skip(rep->id, e.why);
+      candidates.erase(candidates.begin() + static_cast<std::ptrdiff_t>(chosen));
+    }
+    Placement p;
+    p.reason = skills_.empty() ? "no member can take the lead now"
+                               : "no available member holds every required skill";
+    return p;
+  }
+
+  // Performance-based: Thompson sampling of each member's conversion rate, shrunk toward the
+  // pool's rate (selection.h); new and unlucky reps keep getting leads.
+  Placement pick_performance(const Pool& pool) {
+    Demand demand = demand_for(&pool);
+    auto outcomes = env_.outcomes(pool);
+    int64_t converted = 0, decided = 0;
+    for (const auto& [id, o] : outcomes) {
+      converted += o.converted;
+      decided += o.converted + o.lost;
+    }
+    double base = pool_rate(converted, decided);
     int64_t ticket = env_.take_ticket(pool);
-    uint64_t slot = ticket_slot(ticket, period);
-    const PoolMember& member = pool.members[pool.schedule[slot]];
-    const Rep* rep = config_.rep(member.rep_id);
-    if (tracing()) {
-      trace_.begin_object().key("rep").value(member.rep_id).key("pick").value(true);
-      trace_.key("ticket").value(ticket);
-      trace_.key("slot").value(static_cast<int64_t>(slot + 1)).key("period").value(period);
-      if (pool.weighted) trace_.key("weight").value(member.weight);
-      trace_.end_object();
+    uint64_t seed = env_.performance_seed();
+    Rng rng((seed ? seed : static_cast<uint64_t>(now())) ^
+            (static_cast<uint64_t>(ticket) * 0x9E3779B97F4A7C15ull));
+    struct Candidate {
+      const Rep* rep;
+      double sample;
+      double rate;
+      RepOutcomes o;
+    };
+    std::vector<Candidate> candidates;
+    for (const Rep* rep : active_members(pool)) {
+      Eligibility e = check(*rep, demand, false);
+      if (!e.ok) {
+        trace_skip(rep->id, e.why);
+        continue;
+      }
+      RepOutcomes o = outcomes.count(rep->id) ? outcomes.at(rep->id) : RepOutcomes{};
+      candidates.push_back({rep, sample_rate(o, base, rng), shrunk_rate(o, base), o});
     }
-    return assigned(*rep,
-                    pool.weighted ? RoutingModel::WeightedRoundRobin : RoutingModel::RoundRobin);
+    std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+      return a.sample != b.sample ? a.sample > b.sample : a.rep->id < b.rep->id;
+    });
+    bool explore = !candidates.empty() && rng.uniform() < kPerformanceExploration;
+    if (explore) {
+      size_t pick = static_cast<size_t>(rng.next() % candidates.size());
+      std::swap(candidates[0], candidates[pick]);
+    }
+    for (const Candidate& c : candidates) {
+      if (c.rep->max_open_leads || c.rep->max_daily_leads) {
+        Eligibility e = check(*c.rep, demand, true);
+        if (!e.ok) {
+          trace_skip(c.rep->id, e.why);
+          continue;
+        }
+      }
+      if (tracing())
+        trace_.begin_object()
+            .key("rep")
+            .value(c.rep->id)
+            .key("pick")
+            .value(true)
+            .key("converted")
+            .value(c.o.converted)
+            .key("lost")
+            .value(c.o.lost)
+            .key("rate")
+            .value(c.rate)
+            .key("sample")
+            .value(c.sample)
+            .key("pool_rate")
+            .value(base)
+            .key("explore")
+            .value(explore && &c == &candidates.front())
+            .end_object();
+      return assigned(*c.rep, RoutingModel::Performance, &pool);
+    }
+    Placement p;
+    p.reason = "no member can take the lead now";
+    return p;
   }
 
   const RoutingConfig& config_;
   const LeadValues& lead_;
   const AccountMatch& match_;
   RoutingEnv& env_;
-  std::string fell_through_;
   const RouteOptions& options_;
   JsonWriter trace_;
   size_t traced_rules_ = 0;
   size_t traced_candidates_ = 0;
   std::string default_reason_;
+  std::string fell_through_;
+  std::vector<std::string> skills_;
+  std::string skills_note_;
+  std::unordered_map<std::string, LocalTime> local_times_;
+  std::optional<int64_t> now_;
 };
 
 }  // namespace

@@ -10,6 +10,9 @@
 #include "config.h"
 #include "json.h"
 #include "matching.h"
+#include "selection.h"
+
+#include <unordered_map>
 
 namespace leadroute {
 
@@ -22,10 +25,48 @@ struct RouteOptions {
 
 // What routing needs from the database. The shim implements it on PostgreSQL; preview and
 // backtest implement it without side effects.
+// Local time in a rep's time zone: ISO weekday (0 = Monday) and minute after midnight.
+struct LocalTime {
+  int weekday = 0;
+  int minute = 0;
+  std::string text;  // "Tue 18:30", for explanations
+};
+
+struct RepLoad {
+  bool busy = false;  // another open transaction is assigning leads to this rep
+  int32_t open = 0;   // leads owned and not closed (assigned, contacted)
+  int32_t today = 0;  // leads assigned since local midnight
+};
+
 class RoutingEnv : public AccountSource {
  public:
   // Draws the next turn of a pool's rotation. Never blocks; concurrent callers get distinct turns.
   virtual int64_t take_ticket(const Pool& pool) = 0;
+  // Now, in unix microseconds.
+  virtual int64_t now_us() { return 0; }
+  virtual LocalTime local_time(const std::string& timezone) {
+    (void)timezone;
+    return {};
+  }
+  // The rep's load. With `claim`, first takes the rep for this transaction without waiting (busy
+  // when another transaction has it), so that caps hold under concurrency.
+  virtual RepLoad rep_load(const Rep& rep, bool claim) {
+    (void)rep, (void)claim;
+    return {};
+  }
+  // Converted and lost leads per member over the performance window.
+  virtual std::unordered_map<int64_t, RepOutcomes> outcomes(const Pool& pool) {
+    (void)pool;
+    return {};
+  }
+  // Seed of performance routing's draws; 0 means a random seed.
+  virtual uint64_t performance_seed() { return 0; }
+  // catch_up pools: a turn owed to a rep who missed one, claimed without waiting.
+  virtual bool claim_owed_turn(const Pool& pool, int64_t rep_id) {
+    (void)pool, (void)rep_id;
+    return false;
+  }
+  virtual void owe_turn(const Pool& pool, int64_t rep_id) { (void)pool, (void)rep_id; }
 };
 
 struct Decision {
@@ -35,6 +76,7 @@ struct Decision {
   std::optional<int64_t> owner_id;
   std::optional<std::string> queue;
   std::optional<int64_t> rule_id;
+  std::optional<int64_t> pool_id;  // the pool the rep was picked from
   RoutingModel model = RoutingModel::Fallback;
   bool fallback = true;
   std::string trace;  // JSON; empty when tracing is off

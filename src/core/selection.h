@@ -30,6 +30,9 @@ double load_score(int open_leads, double weight, std::optional<int32_t> max_open
 // pool's rate and m = kPerformancePriorWeight pseudo-leads. One lucky win barely moves it; reps
 // without history draw from the pool's rate, so new and unlucky reps keep getting leads.
 constexpr double kPerformancePriorWeight = 20.0;
+// Share of leads given to a uniformly random eligible member: a rep whose record is confidently
+// poor still gets leads and the chance to improve it.
+constexpr double kPerformanceExploration = 0.1;
 struct RepOutcomes {
   int64_t converted = 0;
   int64_t lost = 0;

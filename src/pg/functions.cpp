@@ -285,6 +285,28 @@ LR_FUNCTION(leadroute_valid_working_hours) {
   PG_RETURN_BOOL(true);
 }
 
+LR_FUNCTION(leadroute_valid_skills) {
+  ArrayType* array = PG_GETARG_ARRAYTYPE_P(0);
+  Datum* elems;
+  bool* nulls;
+  int count;
+  deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &count);
+  for (int i = 0; i < count; ++i) {
+    if (nulls[i])
+      throw UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "a required skill cannot be NULL");
+    std::string skill = pg_call([&] { return TextDatumGetCString(elems[i]); });
+    if (trim(skill).empty())
+      throw UserError(ERRCODE_INVALID_PARAMETER_VALUE, "a required skill cannot be empty");
+    try {
+      (void)SkillTemplate::parse(skill);
+    } catch (const std::invalid_argument& e) {
+      throw UserError(ERRCODE_INVALID_PARAMETER_VALUE, e.what(), "",
+                      "Placeholders name lead fields: lang:{language}, product:{industry}.");
+    }
+  }
+  PG_RETURN_BOOL(true);
+}
+
 LR_FUNCTION(leadroute_valid_timezone) {
   char* name = text_to_cstring(PG_GETARG_TEXT_PP(0));
   if (pg_tzset(name) == nullptr)

@@ -12,6 +12,9 @@ double guc_fuzzy_match_threshold = 0.0;
 int guc_trace = TRACE_FULL;
 char* guc_enrichment_function = nullptr;
 bool guc_notify = true;
+char* guc_now = nullptr;
+int guc_performance_seed = 0;
+int guc_performance_refresh = 60;
 
 namespace {
 
@@ -73,6 +76,20 @@ void define_gucs() {
   DefineCustomBoolVariable("leadroute.notify",
                            "Sends pg_notify('leadroute', ...) for each routed lead.", nullptr,
                            &guc_notify, true, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomStringVariable("leadroute.now",
+                             "The time routing uses instead of the clock ('' = the clock).",
+                             "For tests and backtests: working hours, time off and daily caps are "
+                             "judged at this time, and routed_at is set to it.",
+                             &guc_now, "", PGC_SUSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable("leadroute.performance_seed",
+                          "Seed of performance routing's random draws (0 = a random seed).",
+                          "With a seed, the same leads in the same order get the same reps.",
+                          &guc_performance_seed, 0, 0, INT_MAX, PGC_SUSET, 0, nullptr, nullptr,
+                          nullptr);
+  DefineCustomIntVariable("leadroute.performance_refresh",
+                          "How long each session keeps a pool's conversion statistics.",
+                          "0 re-reads them for every transaction.", &guc_performance_refresh, 60, 0,
+                          86400, PGC_SUSET, GUC_UNIT_S, nullptr, nullptr, nullptr);
   MarkGUCPrefixReserved("leadroute");
 }
 

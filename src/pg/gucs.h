@@ -14,6 +14,9 @@ extern double guc_fuzzy_match_threshold;
 extern int guc_trace;
 extern char* guc_enrichment_function;
 extern bool guc_notify;
+extern char* guc_now;
+extern int guc_performance_seed;
+extern int guc_performance_refresh;
 
 void define_gucs();
 

@@ -1,11 +1,15 @@
 #include "pg_env.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <string>
 
 #include "accounts.h"
 #include "errors.h"
 #include "gucs.h"
+#include "record_writer.h"
+#include "spi_util.h"
 
 namespace leadroute::pg {
 
@@ -38,6 +42,226 @@ int64_t peek_sequence(Oid seq) {
       DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
   SPI_finish();
   return called ? last + 1 : last;
+}
+
+constexpr int64_t kUnixEpochShiftUs = 946684800LL * 1000000LL;  // 1970-01-01 → 2000-01-01
+// Advisory lock class for claiming reps: pg_locks shows (classid, objid) = (1819438965, rep id).
+constexpr uint32 kRepLockClass = 0x6C726F75;  // "lrou"
+
+char g_now_text[128] = "";
+TimestampTz g_now_value = 0;
+
+}  // namespace
+
+TimestampTz routing_now() {
+  const char* text = guc_now;
+  if (!text || text[0] == '\0') return GetCurrentTimestamp();
+  if (std::strncmp(text, g_now_text, sizeof g_now_text) != 0) {
+    g_now_value = DatumGetTimestampTz(DirectFunctionCall3(
+        timestamptz_in, CStringGetDatum(text), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+    strlcpy(g_now_text, text, sizeof g_now_text);
+  }
+  return g_now_value;
+}
+
+namespace {
+
+pg_tz* time_zone(const char* name) {
+  pg_tz* tz = pg_tzset(name);
+  if (!tz)
+    ereport(ERROR,
+            (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown time zone \"%s\"", name)));
+  return tz;
+}
+
+// Weekday (0 = Monday) and minute of `routing_now()` in a time zone, by PostgreSQL's rules (DST).
+struct LocalClock {
+  int weekday, minute;
+  char text[16];
+};
+
+LocalClock local_clock(const char* zone) {
+  pg_tz* tz = time_zone(zone);
+  struct pg_tm tm;
+  fsec_t fsec;
+  int offset;
+  if (timestamp2tm(routing_now(), &offset, &tm, &fsec, nullptr, tz) != 0)
+    ereport(ERROR,
+            (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE), errmsg("timestamp out of range")));
+  static const char* const kDays[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  LocalClock c;
+  // timestamp2tm leaves tm_wday unset: the weekday comes from the Julian day (0 = Sunday).
+  c.weekday = (j2day(date2j(tm.tm_year, tm.tm_mon, tm.tm_mday)) + 6) % 7;
+  c.minute = tm.tm_hour * 60 + tm.tm_min;
+  snprintf(c.text, sizeof c.text, "%s %02d:%02d", kDays[c.weekday], tm.tm_hour, tm.tm_min);
+  return c;
+}
+
+// Local midnight of routing_now() in a time zone, as timestamptz (DST-aware).
+TimestampTz local_midnight(const char* zone) {
+  pg_tz* tz = time_zone(zone);
+  struct pg_tm tm;
+  fsec_t fsec;
+  int offset;
+  if (timestamp2tm(routing_now(), &offset, &tm, &fsec, nullptr, tz) != 0)
+    ereport(ERROR,
+            (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE), errmsg("timestamp out of range")));
+  tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+  int midnight_offset = DetermineTimeZoneOffset(&tm, tz);
+  TimestampTz midnight;
+  if (tm2timestamp(&tm, 0, &midnight_offset, &midnight) != 0)
+    ereport(ERROR,
+            (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE), errmsg("timestamp out of range")));
+  return midnight;
+}
+
+// A snapshot that sees everything committed now, plus this transaction's rows up to and including
+// the current command (the rows an INSERT ... SELECT or COPY has stored so far).
+Snapshot counting_snapshot() {
+  Snapshot snap = RegisterSnapshot(GetLatestSnapshot());
+  snap->curcid = GetCurrentCommandId(false) + 1;
+  return snap;
+}
+
+// Visible index entries equal to the keys (first columns of the index).
+int32 count_index(Oid heap_oid, Oid index_oid, ScanKeyData* keys, int nkeys) {
+  Relation heap = table_open(heap_oid, AccessShareLock);
+  Relation index = index_open(index_oid, AccessShareLock);
+  Snapshot snap = counting_snapshot();
+  IndexScanDesc scan = index_beginscan(heap, index, snap, nkeys, 0);
+  index_rescan(scan, keys, nkeys, nullptr, 0);
+  TupleTableSlot* slot = table_slot_create(heap, nullptr);
+  int32 n = 0;
+  while (index_getnext_slot(scan, ForwardScanDirection, slot)) ++n;
+  ExecDropSingleTupleTableSlot(slot);
+  index_endscan(scan);
+  UnregisterSnapshot(snap);
+  index_close(index, NoLock);
+  table_close(heap, NoLock);
+  return n;
+}
+
+// Leads the rep owns and has not closed (status assigned or contacted).
+int32 count_open_leads(int64 rep_id) {
+  const Catalog& c = resolve_catalog();
+  Relation index = index_open(c.leads_owner_open_idx, AccessShareLock);
+  ScanKeyData key;
+  ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber, InvalidOid, index->rd_indcollation[0],
+                         F_INT8EQ, Int64GetDatum(rep_id));
+  index_close(index, NoLock);
+  return count_index(c.leads, c.leads_owner_open_idx, &key, 1);
+}
+
+// Leads assigned to the rep since local midnight, written or still buffered in this statement.
+int32 count_assigned_since_midnight(int64 rep_id, const char* zone) {
+  const Catalog& c = resolve_catalog();
+  TimestampTz midnight = local_midnight(zone);
+  ScanKeyData keys[2];
+  ScanKeyEntryInitialize(&keys[0], 0, 1, BTEqualStrategyNumber, InvalidOid, InvalidOid, F_INT8EQ,
+                         Int64GetDatum(rep_id));
+  ScanKeyEntryInitialize(&keys[1], 0, 2, BTGreaterEqualStrategyNumber, InvalidOid, InvalidOid,
+                         F_TIMESTAMPTZ_GE, TimestampTzGetDatum(midnight));
+  return count_index(c.assignments, c.assignments_rep_time_idx, keys, 2) +
+         pending_assignments(rep_id, midnight);
+}
+
+// Takes the rep for this transaction without waiting; false when another transaction has it.
+bool claim_rep(int64 rep_id) {
+  LOCKTAG tag;
+  SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, kRepLockClass, static_cast<uint32>(rep_id), 2);
+  return LockAcquire(&tag, ExclusiveLock, false, true) != LOCKACQUIRE_NOT_AVAIL;
+}
+
+// One owed turn of (pool, rep), taken without waiting for other sessions' claims.
+bool claim_owed(int64 pool_id, int64 rep_id) {
+  Oid types[2] = {INT8OID, INT8OID};
+  Datum values[2] = {Int64GetDatum(pool_id), Int64GetDatum(rep_id)};
+  spi_connect();
+  int ret = SPI_execute_with_args(
+      "DELETE FROM leadroute._owed_turns WHERE id OPERATOR(pg_catalog.=) ("
+      " SELECT id FROM leadroute._owed_turns"
+      "  WHERE pool_id OPERATOR(pg_catalog.=) $1 AND rep_id OPERATOR(pg_catalog.=) $2"
+      "  ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id",
+      2, types, values, nullptr, false, 1);
+  bool claimed = ret == SPI_OK_DELETE_RETURNING && SPI_processed == 1;
+  spi_finish();
+  return claimed;
+}
+
+constexpr int kPerformanceWindowDays = 180;
+
+// Converted and lost leads per member over kPerformanceWindowDays, cached per session for
+// leadroute.performance_refresh seconds (0: per transaction).
+struct CachedOutcomes {
+  std::unordered_map<int64_t, RepOutcomes> reps;
+  TimestampTz loaded_at = 0;
+  TransactionId loaded_in = InvalidTransactionId;
+};
+std::unordered_map<int64_t, CachedOutcomes>* g_outcomes = nullptr;
+
+struct OutcomeRows {
+  int n;
+  int64* rep;
+  int64* converted;
+  int64* lost;
+};
+
+OutcomeRows query_outcomes(const Pool& pool) {
+  int n = static_cast<int>(pool.members.size());
+  Datum* ids = static_cast<Datum*>(palloc(sizeof(Datum) * (n + 1)));
+  for (int i = 0; i < n; ++i) ids[i] = Int64GetDatum(pool.members[i].rep_id);
+  ArrayType* array = construct_array(ids, n, INT8OID, 8, true, TYPALIGN_DOUBLE);
+  // The window ends at routing's now (leadroute.now in tests and backtests).
+  TimestampTz since =
+      routing_now() - static_cast<TimestampTz>(kPerformanceWindowDays) * USECS_PER_DAY;
+  Oid types[2] = {INT8ARRAYOID, TIMESTAMPTZOID};
+  Datum values[2] = {PointerGetDatum(array), TimestampTzGetDatum(since)};
+  MemoryContext caller = CurrentMemoryContext;
+  spi_connect();
+  int ret = SPI_execute_with_args(
+      "SELECT owner_id,"
+      "  pg_catalog.count(*) FILTER (WHERE status OPERATOR(pg_catalog.=) 'converted'),"
+      "  pg_catalog.count(*) FILTER (WHERE status OPERATOR(pg_catalog.=) 'lost')"
+      " FROM leadroute.leads"
+      " WHERE owner_id OPERATOR(pg_catalog.=) ANY ($1) AND status IN ('converted', 'lost')"
+      "   AND routed_at OPERATOR(pg_catalog.>=) $2"
+      " GROUP BY owner_id",
+      2, types, values, nullptr, true, 0);
+  if (ret != SPI_OK_SELECT) elog(ERROR, "could not read outcomes: %s", SPI_result_code_string(ret));
+  OutcomeRows rows;
+  rows.n = static_cast<int>(SPI_processed);
+  rows.rep = static_cast<int64*>(MemoryContextAlloc(caller, sizeof(int64) * (rows.n + 1)));
+  rows.converted = static_cast<int64*>(MemoryContextAlloc(caller, sizeof(int64) * (rows.n + 1)));
+  rows.lost = static_cast<int64*>(MemoryContextAlloc(caller, sizeof(int64) * (rows.n + 1)));
+  for (int i = 0; i < rows.n; ++i) {
+    bool isnull;
+    HeapTuple t = SPI_tuptable->vals[i];
+    rows.rep[i] = DatumGetInt64(SPI_getbinval(t, SPI_tuptable->tupdesc, 1, &isnull));
+    rows.converted[i] = DatumGetInt64(SPI_getbinval(t, SPI_tuptable->tupdesc, 2, &isnull));
+    rows.lost[i] = DatumGetInt64(SPI_getbinval(t, SPI_tuptable->tupdesc, 3, &isnull));
+  }
+  spi_finish();
+  return rows;
+}
+
+std::unordered_map<int64_t, RepOutcomes> pool_outcomes(const Pool& pool) {
+  if (!g_outcomes) g_outcomes = new std::unordered_map<int64_t, CachedOutcomes>();
+  CachedOutcomes& cached = (*g_outcomes)[pool.id];
+  TimestampTz now = GetCurrentTimestamp();
+  TransactionId xid = pg_call([] { return GetTopTransactionIdIfAny(); });
+  bool fresh =
+      guc_performance_refresh > 0
+          ? now - cached.loaded_at < static_cast<int64_t>(guc_performance_refresh) * USECS_PER_SEC
+          : (cached.loaded_at != 0 && cached.loaded_in == xid && xid != InvalidTransactionId);
+  if (!fresh || cached.loaded_at == 0) {
+    OutcomeRows rows = pg_call([&] { return query_outcomes(pool); });
+    cached.reps.clear();
+    for (int i = 0; i < rows.n; ++i)
+      cached.reps[rows.rep[i]] = RepOutcomes{rows.converted[i], rows.lost[i]};
+    cached.loaded_at = now;
+    cached.loaded_in = xid;
+  }
+  return cached.reps;
 }
 
 // Enrichment function cache: resolved again whenever the setting changes or a call fails.
@@ -89,14 +313,67 @@ int64_t PgRoutingEnv::take_ticket(const Pool& pool) {
   return pg_call([&] { return nextval_internal(seq, false); });
 }
 
-void PgRoutingEnv::find_accounts(AccountLookup lookup, std::string_view key, double threshold,
-                                 std::vector<AccountRecord>* out) {
+void PgEnvBase::find_accounts(AccountLookup lookup, std::string_view key, double threshold,
+                              std::vector<AccountRecord>* out) {
   leadroute::pg::find_accounts(lookup, key, threshold, out);
 }
 
-void PeekRoutingEnv::find_accounts(AccountLookup lookup, std::string_view key, double threshold,
-                                   std::vector<AccountRecord>* out) {
-  leadroute::pg::find_accounts(lookup, key, threshold, out);
+int64_t PgEnvBase::now_us() {
+  TimestampTz now = pg_call([] { return routing_now(); });
+  return static_cast<int64_t>(now) + kUnixEpochShiftUs;
+}
+
+LocalTime PgEnvBase::local_time(const std::string& timezone) {
+  LocalClock l = pg_call([&] { return local_clock(timezone.c_str()); });
+  return LocalTime{l.weekday, l.minute, l.text};
+}
+
+uint64_t PgEnvBase::performance_seed() {
+  return static_cast<uint64_t>(guc_performance_seed);
+}
+
+std::unordered_map<int64_t, RepOutcomes> PgEnvBase::outcomes(const Pool& pool) {
+  return pool_outcomes(pool);
+}
+
+RepLoad PgEnvBase::count_load(const Rep& rep) {
+  struct Counts {
+    int32 open, today;
+  };
+  bool need_today = rep.max_daily_leads.has_value();
+  Counts c = pg_call([&] {
+    Counts out{0, 0};
+    out.open = count_open_leads(rep.id);
+    if (need_today) out.today = count_assigned_since_midnight(rep.id, rep.timezone.c_str());
+    return out;
+  });
+  RepLoad load;
+  load.open = c.open;
+  load.today = c.today;
+  return load;
+}
+
+RepLoad PgRoutingEnv::rep_load(const Rep& rep, bool claim) {
+  if (claim && !pg_call([&] { return claim_rep(rep.id); })) {
+    RepLoad busy;
+    busy.busy = true;
+    return busy;
+  }
+  return count_load(rep);
+}
+
+RepLoad PeekRoutingEnv::rep_load(const Rep& rep, bool) {
+  return count_load(rep);
+}
+
+bool PgRoutingEnv::claim_owed_turn(const Pool& pool, int64_t rep_id) {
+  return pg_call([&] { return claim_owed(pool.id, rep_id); });
+}
+
+void PgRoutingEnv::owe_turn(const Pool& pool, int64_t rep_id) {
+  // At most one rotation period of owed turns, and at least 10: a rep away for a month is not
+  // owed a month of leads.
+  buffer_owed_turn(pool.id, rep_id, std::max(10, static_cast<int>(pool.schedule.size())));
 }
 
 int64_t PeekRoutingEnv::take_ticket(const Pool& pool) {

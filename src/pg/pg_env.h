@@ -11,19 +11,35 @@
 namespace leadroute::pg {
 
 // Live routing: draws turns with nextval, which never waits for another transaction.
-class PgRoutingEnv final : public RoutingEnv {
+// Clock, local time and loads, shared by live routing and preview.
+class PgEnvBase : public RoutingEnv {
  public:
-  int64_t take_ticket(const Pool& pool) override;
+  int64_t now_us() override;
+  LocalTime local_time(const std::string& timezone) override;
+  std::unordered_map<int64_t, RepOutcomes> outcomes(const Pool& pool) override;
+  uint64_t performance_seed() override;
   void find_accounts(AccountLookup lookup, std::string_view key, double threshold,
                      std::vector<AccountRecord>* out) override;
+
+ protected:
+  RepLoad count_load(const Rep& rep);
+};
+
+// Live routing: draws turns with nextval, which never waits for another transaction; claims
+// capped reps with a transaction-level advisory lock taken without waiting.
+class PgRoutingEnv final : public PgEnvBase {
+ public:
+  int64_t take_ticket(const Pool& pool) override;
+  RepLoad rep_load(const Rep& rep, bool claim) override;
+  bool claim_owed_turn(const Pool& pool, int64_t rep_id) override;
+  void owe_turn(const Pool& pool, int64_t rep_id) override;
 };
 
 // preview(): reads where each rotation stands and counts forward privately; moves nothing.
-class PeekRoutingEnv final : public RoutingEnv {
+class PeekRoutingEnv final : public PgEnvBase {
  public:
   int64_t take_ticket(const Pool& pool) override;
-  void find_accounts(AccountLookup lookup, std::string_view key, double threshold,
-                     std::vector<AccountRecord>* out) override;
+  RepLoad rep_load(const Rep& rep, bool claim) override;  // counts, never claims
 
  private:
   std::unordered_map<int64_t, int64_t> next_;
@@ -32,6 +48,9 @@ class PeekRoutingEnv final : public RoutingEnv {
 // Calls leadroute.enrichment_function on the row, if one is set, and returns the row with the
 // function's input columns (C++ style: errors arrive as PgError).
 HeapTuple enrich_lead(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& layout);
+
+// The time routing uses: leadroute.now when set, else the clock (PostgreSQL's epoch).
+TimestampTz routing_now();
 
 // Called when pg_proc changes: the enrichment function is looked up again before its next call.
 void forget_enrichment_function();

@@ -1,6 +1,9 @@
 #include "record_writer.h"
 
+#include <algorithm>
+
 #include "errors.h"
+#include "spi_util.h"
 #include "state.h"
 
 namespace leadroute::pg {
@@ -9,6 +12,38 @@ namespace {
 
 // Heap-allocated on first use, never at dlopen (STYLE.md rule 5).
 std::vector<PendingRecord>* g_pending = nullptr;
+
+struct OwedTurn {
+  int64_t pool_id;
+  int64_t rep_id;
+  int cap;
+  int nest_level;
+};
+std::vector<OwedTurn>* g_owed = nullptr;
+
+// Writes the owed turns of this level and deeper; beyond `cap` per rep and pool they are dropped
+// (a rep away for a month is not owed a month of leads).
+void insert_owed_turns(int min_level) {
+  if (!g_owed || g_owed->empty()) return;
+  spi_connect();
+  for (const OwedTurn& t : *g_owed) {
+    if (t.nest_level < min_level) continue;
+    Oid types[3] = {INT8OID, INT8OID, INT4OID};
+    Datum values[3] = {Int64GetDatum(t.pool_id), Int64GetDatum(t.rep_id), Int32GetDatum(t.cap)};
+    int ret = SPI_execute_with_args(
+        "INSERT INTO leadroute._owed_turns (pool_id, rep_id)"
+        " SELECT $1, $2 WHERE (SELECT pg_catalog.count(*) FROM leadroute._owed_turns"
+        "  WHERE pool_id OPERATOR(pg_catalog.=) $1 AND rep_id OPERATOR(pg_catalog.=) $2)"
+        "  OPERATOR(pg_catalog.<) $3",
+        3, types, values, nullptr, false, 0);
+    if (ret != SPI_OK_INSERT) elog(ERROR, "could not record an owed turn");
+  }
+  spi_finish();
+  auto& v = *g_owed;
+  v.erase(std::remove_if(v.begin(), v.end(),
+                         [&](const OwedTurn& t) { return t.nest_level >= min_level; }),
+          v.end());
+}
 SPIPlanPtr g_insert_plan = nullptr;
 
 std::vector<PendingRecord>& pending() {
@@ -16,7 +51,7 @@ std::vector<PendingRecord>& pending() {
   return *g_pending;
 }
 
-constexpr int kColumns = 14;
+constexpr int kColumns = 15;
 
 // One statement writes both tables: the decisions, and the assignments of the rows with a rep.
 // Every name is schema-qualified and no operator is resolved by name: the plan cannot be
@@ -27,18 +62,19 @@ const char* kInsertSql =
     "  pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5),"
     "  pg_catalog.unnest($6), pg_catalog.unnest($7), pg_catalog.unnest($8),"
     "  pg_catalog.unnest($9), pg_catalog.unnest($10), pg_catalog.unnest($11),"
-    "  pg_catalog.unnest($12), pg_catalog.unnest($13), pg_catalog.unnest($14))"
+    "  pg_catalog.unnest($12), pg_catalog.unnest($13), pg_catalog.unnest($14),"
+    "  pg_catalog.unnest($15))"
     "  AS t(lead_id, decided_at, kind, status, rule_id, routing_model, owner_id, queue, fallback,"
-    "       trace, duration_us, error, assigned_by, reason)"
+    "       trace, duration_us, error, assigned_by, reason, pool_id)"
     "), decided AS ("
-    " INSERT INTO leadroute.decisions (lead_id, decided_at, kind, status, rule_id, routing_model,"
-    "   owner_id, queue, fallback, trace, duration_us, error)"
-    " SELECT lead_id, decided_at, kind, status, rule_id, routing_model, owner_id, queue,"
+    " INSERT INTO leadroute.decisions (lead_id, decided_at, kind, status, rule_id, pool_id,"
+    "   routing_model, owner_id, queue, fallback, trace, duration_us, error)"
+    " SELECT lead_id, decided_at, kind, status, rule_id, pool_id, routing_model, owner_id, queue,"
     "   fallback, trace::pg_catalog.jsonb, duration_us, error FROM input"
     ")"
-    " INSERT INTO leadroute.assignments (lead_id, rep_id, reason, rule_id, assigned_at,"
+    " INSERT INTO leadroute.assignments (lead_id, rep_id, reason, rule_id, pool_id, assigned_at,"
     "   assigned_by)"
-    " SELECT lead_id, owner_id, reason, rule_id, decided_at,"
+    " SELECT lead_id, owner_id, reason, rule_id, pool_id, decided_at,"
     "   pg_catalog.pg_get_userbyid(assigned_by)::pg_catalog.text"
     " FROM input WHERE owner_id IS NOT NULL";
 
@@ -47,7 +83,7 @@ SPIPlanPtr insert_plan() {
   Oid types[kColumns] = {INT8ARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
                          INT8ARRAYOID, TEXTARRAYOID,        INT8ARRAYOID, TEXTARRAYOID,
                          BOOLARRAYOID, TEXTARRAYOID,        INT4ARRAYOID, TEXTARRAYOID,
-                         OIDARRAYOID,  TEXTARRAYOID};
+                         OIDARRAYOID,  TEXTARRAYOID,        INT8ARRAYOID};
   SPIPlanPtr plan = SPI_prepare(kInsertSql, kColumns, types);
   if (!plan)
     ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
@@ -111,10 +147,14 @@ void insert_records(const std::vector<PendingRecord>& records, size_t first, siz
     cols[12][i] = ObjectIdGetDatum(r.user);
     cols[13][i] =
         CStringGetTextDatum(std::string_view(r.kind) == "rerouted" ? "rerouted" : "routed");
+    if (r.pool_id)
+      cols[14][i] = Int64GetDatum(*r.pool_id);
+    else
+      nulls[14][i] = true;
   }
   static const Oid element_types[kColumns] = {INT8OID, TIMESTAMPTZOID, TEXTOID, TEXTOID, INT8OID,
                                               TEXTOID, INT8OID,        TEXTOID, BOOLOID, TEXTOID,
-                                              INT4OID, TEXTOID,        OIDOID,  TEXTOID};
+                                              INT4OID, TEXTOID,        OIDOID,  TEXTOID, INT8OID};
   Datum args[kColumns];
   char arg_nulls[kColumns];
   for (int c = 0; c < kColumns; ++c) {
@@ -134,6 +174,10 @@ void insert_records(const std::vector<PendingRecord>& records, size_t first, siz
 // level, and a subtransaction's rows are dropped when it aborts or relabelled to its parent when it
 // commits. So the rows of a level and deeper always form the tail of the buffer.
 void discard_from_level(int level) noexcept {
+  if (g_owed)
+    g_owed->erase(std::remove_if(g_owed->begin(), g_owed->end(),
+                                 [&](const OwedTurn& t) { return t.nest_level >= level; }),
+                  g_owed->end());
   if (!g_pending) return;
   auto& v = *g_pending;
   size_t keep = v.size();
@@ -142,6 +186,9 @@ void discard_from_level(int level) noexcept {
 }
 
 void relabel_to_parent(int level) noexcept {
+  if (g_owed)
+    for (auto& t : *g_owed)
+      if (t.nest_level >= level) t.nest_level = level - 1;
   if (!g_pending) return;
   for (auto it = g_pending->rbegin(); it != g_pending->rend() && it->nest_level >= level; ++it)
     it->nest_level = level - 1;
@@ -181,11 +228,31 @@ bool buffer_record(PendingRecord&& record) {
 }
 
 bool has_pending_records() {
-  return g_pending && !g_pending->empty();
+  return (g_pending && !g_pending->empty()) || (g_owed && !g_owed->empty());
+}
+
+int pending_assignments(int64_t rep_id, TimestampTz since) {
+  if (!g_pending) return 0;
+  int n = 0;
+  for (const auto& r : *g_pending)
+    if (r.owner_id && *r.owner_id == rep_id && r.decided_at >= since) ++n;
+  return n;
+}
+
+void buffer_owed_turn(int64_t pool_id, int64_t rep_id, int cap) {
+  if (!g_owed) g_owed = new std::vector<OwedTurn>();
+  g_owed->push_back(OwedTurn{pool_id, rep_id, cap, GetCurrentTransactionNestLevel()});
 }
 
 void flush_records(int min_level, Oid owner) {
   if (!has_pending_records()) return;
+  if (g_owed && !g_owed->empty()) {
+    UserSwitch saved;
+    switch_to_owner(&saved, owner);
+    insert_owed_turns(min_level);
+    restore_user(&saved);
+  }
+  if (!g_pending || g_pending->empty()) return;
   auto& v = *g_pending;
   // Write the rows of this level and deeper (the tail); rows of outer levels wait for their own
   // statement's end.

@@ -20,6 +20,7 @@ struct PendingRecord {
   const char* kind = "routed";  // routed, rerouted
   LeadStatus status = LeadStatus::Queued;
   std::optional<int64_t> rule_id;
+  std::optional<int64_t> pool_id;
   RoutingModel model = RoutingModel::Fallback;
   std::optional<int64_t> owner_id;
   std::optional<std::string> queue;
@@ -41,6 +42,13 @@ void flush_records(int min_level, Oid owner);
 // Writes one record immediately (reroute).
 void write_record_now(PendingRecord&& record, Oid owner);
 bool has_pending_records();
+
+// Assignments to `rep_id` decided at or after `since` and not written yet (daily caps count them).
+int pending_assignments(int64_t rep_id, TimestampTz since);
+
+// A catch_up pool owes `rep_id` a turn; written with the statement's records, at most `cap` owed
+// turns per rep and pool.
+void buffer_owed_turn(int64_t pool_id, int64_t rep_id, int cap);
 
 void register_transaction_callbacks();
 

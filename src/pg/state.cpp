@@ -17,7 +17,8 @@ namespace {
 BackendState* g_state = nullptr;
 
 bool is_config_relation(const Catalog& c, Oid relid) {
-  return relid == c.reps || relid == c.pools || relid == c.pool_members || relid == c.rules;
+  return relid == c.reps || relid == c.pools || relid == c.pool_members || relid == c.rules ||
+         relid == c.time_off || relid == c.territories;
 }
 
 // Called by PostgreSQL when a relation's cache entry is invalidated: by DDL, by VACUUM and
@@ -31,7 +32,9 @@ void relcache_callback(Datum, Oid relid) {
     s->config_valid = s->freemail_valid = s->catalog_valid = s->layout_valid = false;
     return;
   }
-  if (!s->catalog_valid) return;
+  // Compare with the last resolved OIDs even while they are due to be looked up again: a config
+  // change that arrives in between must not be missed. (OIDs change only when the extension is
+  // dropped, and that invalidates everything below anyway.)
   const Catalog& c = s->catalog;
   if (is_config_relation(c, relid)) s->config_valid = false;
   if (relid == c.freemail_domains) s->freemail_valid = false;
@@ -85,7 +88,8 @@ std::vector<std::string> json_string_array(const char* s) {
 void load_reps(RoutingConfig& cfg) {
   TextTable t = query(
       "SELECT id, name, email, active, manager_id, backup_id, timezone, max_open_leads, "
-      "max_daily_leads, pg_catalog.array_to_json(skills)::pg_catalog.text "
+      "max_daily_leads, pg_catalog.array_to_json(skills)::pg_catalog.text, "
+      "working_hours::pg_catalog.text "
       "FROM leadroute.reps");
   for (uint64 r = 0; r < t.rows; ++r) {
     Rep rep;
@@ -99,13 +103,66 @@ void load_reps(RoutingConfig& cfg) {
     rep.max_open_leads = to_opt_int32(t.cell(r, 7));
     rep.max_daily_leads = to_opt_int32(t.cell(r, 8));
     rep.skills = json_string_array(t.cell(r, 9));
+    if (t.cell(r, 10)) rep.working_hours = WorkingHours::parse(t.cell(r, 10));
     cfg.reps.emplace(rep.id, std::move(rep));
+  }
+  // Absences, in unix microseconds (PostgreSQL counts from 2000-01-01).
+  TextTable off = query(
+      "SELECT rep_id,"
+      " CASE WHEN pg_catalog.lower_inf(during) THEN NULL ELSE"
+      "  (pg_catalog.date_part('epoch', pg_catalog.lower(during)) OPERATOR(pg_catalog.*) "
+      "1000000)::pg_catalog.int8 END,"
+      " CASE WHEN pg_catalog.upper_inf(during) THEN NULL ELSE"
+      "  (pg_catalog.date_part('epoch', pg_catalog.upper(during)) OPERATOR(pg_catalog.*) "
+      "1000000)::pg_catalog.int8 END,"
+      " pg_catalog.lower_inc(during), pg_catalog.upper_inc(during), backup_id,"
+      " CASE WHEN pg_catalog.upper_inf(during) THEN NULL"
+      "  ELSE pg_catalog.to_char(pg_catalog.upper(during), 'YYYY-MM-DD HH24:MI TZ') END"
+      " FROM leadroute.time_off ORDER BY rep_id, id");
+  for (uint64 r = 0; r < off.rows; ++r) {
+    auto it = cfg.reps.find(to_int64(off.cell(r, 0)));
+    if (it == cfg.reps.end()) continue;
+    TimeOff t_off;
+    t_off.start_us = to_opt_int64(off.cell(r, 1));
+    t_off.end_us = to_opt_int64(off.cell(r, 2));
+    t_off.start_inclusive = to_bool(off.cell(r, 3));
+    t_off.end_inclusive = to_bool(off.cell(r, 4));
+    t_off.backup_id = to_opt_int64(off.cell(r, 5));
+    t_off.until = off.cell(r, 6) ? off.cell(r, 6) : "";
+    it->second.time_off.push_back(std::move(t_off));
+  }
+}
+
+void load_territories(RoutingConfig& cfg) {
+  TextTable t = query(
+      "SELECT id, name, priority, condition, pool_id, rep_id FROM leadroute.territories"
+      " WHERE enabled");
+  for (uint64 r = 0; r < t.rows; ++r) {
+    Territory terr;
+    terr.id = to_int64(t.cell(r, 0));
+    terr.name = t.cell(r, 1) ? t.cell(r, 1) : "";
+    terr.priority = static_cast<int32_t>(to_int64(t.cell(r, 2)));
+    const char* condition = t.cell(r, 3) ? t.cell(r, 3) : "FALSE";
+    try {
+      terr.condition = Condition::compile(condition, cfg.attributes);
+    } catch (const ConditionError& e) {
+      throw UserError(ERRCODE_INVALID_PARAMETER_VALUE,
+                      "territory \"" + terr.name + "\" has an invalid condition: " + e.what(),
+                      std::string("condition: ") + condition,
+                      "Fix or disable the territory: UPDATE leadroute.territories SET enabled = "
+                      "false WHERE id = " +
+                          std::to_string(terr.id) + ";");
+    }
+    terr.pool_id = to_opt_int64(t.cell(r, 4));
+    terr.rep_id = to_opt_int64(t.cell(r, 5));
+    cfg.territories.push_back(std::move(terr));
   }
 }
 
 void load_pools(RoutingConfig& cfg, Oid schema) {
   TextTable t = query(
-      "SELECT id, name, strategy, overflow_pool_id, respect_working_hours FROM leadroute.pools");
+      "SELECT id, name, strategy, overflow_pool_id, respect_working_hours, absence_policy"
+      " FROM leadroute.pools");
   for (uint64 r = 0; r < t.rows; ++r) {
     Pool pool;
     pool.id = to_int64(t.cell(r, 0));
@@ -113,6 +170,9 @@ void load_pools(RoutingConfig& cfg, Oid schema) {
     pool.strategy = parse_strategy(t.cell(r, 2) ? t.cell(r, 2) : "").value_or(Strategy::RoundRobin);
     pool.overflow_pool_id = to_opt_int64(t.cell(r, 3));
     pool.respect_working_hours = to_bool(t.cell(r, 4));
+    pool.absence_policy = t.cell(r, 5) && std::string_view(t.cell(r, 5)) == "catch_up"
+                              ? AbsencePolicy::CatchUp
+                              : AbsencePolicy::Skip;
     std::string seq_name = "_pool_turns_" + std::to_string(pool.id);
     pool.cursor_handle = pg_call([&] { return get_relname_relid(seq_name.c_str(), schema); });
     cfg.pools.emplace(pool.id, std::move(pool));
@@ -157,6 +217,8 @@ void load_rules(RoutingConfig& cfg) {
     rule.pool_id = to_opt_int64(t.cell(r, 6));
     if (t.cell(r, 7)) rule.queue = std::string(t.cell(r, 7));
     rule.required_skills = json_string_array(t.cell(r, 8));
+    for (const auto& skill : rule.required_skills)
+      rule.skill_templates.push_back(SkillTemplate::parse(skill));
     cfg.rules.push_back(std::move(rule));
   }
 }
@@ -177,6 +239,7 @@ std::unique_ptr<RoutingConfig> load_config(Oid schema, RoutingConfig* previous,
   load_reps(*cfg);
   load_pools(*cfg, schema);
   load_rules(*cfg);
+  load_territories(*cfg);
   if (reload_freemail || !previous)
     load_freemail(*cfg);
   else
@@ -214,6 +277,10 @@ const Catalog& resolve_catalog() {
   c.leads = relation_in(c.schema, "leads");
   c.decisions = relation_in(c.schema, "decisions");
   c.assignments = relation_in(c.schema, "assignments");
+  c.time_off = relation_in(c.schema, "time_off");
+  c.territories = relation_in(c.schema, "territories");
+  c.leads_owner_open_idx = relation_in(c.schema, "leads_owner_open_idx");
+  c.assignments_rep_time_idx = relation_in(c.schema, "assignments_rep_time_idx");
   HeapTuple tup = SearchSysCache1(RELOID, ObjectIdGetDatum(c.leads));
   if (!HeapTupleIsValid(tup)) elog(ERROR, "cache lookup failed for relation %u", c.leads);
   c.owner = reinterpret_cast<Form_pg_class>(GETSTRUCT(tup))->relowner;

@@ -17,7 +17,9 @@ namespace leadroute::pg {
 // OIDs of the extension's relations, resolved by name once and again after any DDL on them.
 struct Catalog {
   Oid schema;
-  Oid reps, pools, pool_members, rules, freemail_domains, leads, decisions, assignments;
+  Oid reps, pools, pool_members, rules, freemail_domains, leads, decisions, assignments, time_off,
+      territories;
+  Oid leads_owner_open_idx, assignments_rep_time_idx;
   Oid owner;  // owner of leadroute.leads: the extension owner
 };
 

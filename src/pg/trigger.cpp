@@ -159,6 +159,7 @@ void record_decision(RowWorkspace& ws, int64_t lead_id, TimestampTz decided_at, 
   r.decided_at = decided_at;
   r.status = ws.decision.status;
   r.rule_id = ws.decision.rule_id;
+  r.pool_id = ws.decision.pool_id;
   r.model = ws.decision.model;
   r.owner_id = ws.decision.owner_id;
   r.queue = ws.decision.queue;
@@ -223,7 +224,7 @@ HeapTuple route_new_row(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& la
 
   LeadOutputs out;
   out.decision = &ws.decision;
-  out.routed_at = GetCurrentTimestamp();
+  out.routed_at = routing_now();
   if (!failed && guc_enabled) {
     out.normalized = &ws.values;
     out.normalization = &ws.normalization;
@@ -277,7 +278,7 @@ HeapTuple reroute_tuple(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& la
                            static_cast<long long>(lead_id), ws.error.c_str())));
   LeadOutputs out;
   out.decision = &ws.decision;
-  out.routed_at = GetCurrentTimestamp();
+  out.routed_at = routing_now();
   out.normalized = &ws.values;
   out.normalization = &ws.normalization;
   HeapTuple result = write_lead_outputs(layout, tupdesc, ws.base_tuple, out);

@@ -35,3 +35,10 @@ CREATE FUNCTION leadroute.email_domain(email_or_url text) RETURNS text
   AS 'MODULE_PATHNAME', 'leadroute_email_domain';
 COMMENT ON FUNCTION leadroute.email_domain(text) IS
   'Registrable domain (public suffix list) of an email address or a URL; NULL when there is none';
+
+CREATE FUNCTION leadroute._valid_skills(skills text[]) RETURNS boolean
+  LANGUAGE c STRICT IMMUTABLE PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
+  AS 'MODULE_PATHNAME', 'leadroute_valid_skills';
+COMMENT ON FUNCTION leadroute._valid_skills(text[]) IS
+  'Internal: true when every {field} placeholder in the required skills names a lead field, an error otherwise';

@@ -86,6 +86,7 @@ CREATE INDEX leads_owner_open_idx ON leadroute.leads (owner_id)
   WHERE status IN ('assigned', 'contacted');
 CREATE INDEX leads_queue_idx ON leadroute.leads (queue) WHERE status = 'queued';
 CREATE INDEX leads_account_id_idx ON leadroute.leads (account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX leads_outcome_idx ON leadroute.leads (owner_id, routed_at) WHERE status IN ('converted', 'lost');
 
 -- The engine's audit log. Rows reference leads and configuration by id without foreign keys: a
 -- foreign key would lock the rep and rule rows for every routed lead (multixacts under
@@ -97,6 +98,7 @@ CREATE TABLE leadroute.decisions (
   kind          text NOT NULL DEFAULT 'routed' CHECK (kind IN ('routed', 'rerouted', 'escalated')),
   status        text NOT NULL CHECK (status IN ('assigned', 'queued', 'nurture')),
   rule_id       bigint,
+  pool_id       bigint,
   routing_model text NOT NULL,
   owner_id      bigint,
   queue         text,
@@ -113,6 +115,7 @@ COMMENT ON COLUMN leadroute.decisions.decided_at IS 'When the decision was made'
 COMMENT ON COLUMN leadroute.decisions.kind IS 'routed (on insert), rerouted (reroute()) or escalated (SLA)';
 COMMENT ON COLUMN leadroute.decisions.status IS 'The status routing gave the lead';
 COMMENT ON COLUMN leadroute.decisions.rule_id IS 'The matched rule, if any';
+COMMENT ON COLUMN leadroute.decisions.pool_id IS 'The pool the rep was picked from, if any';
 COMMENT ON COLUMN leadroute.decisions.routing_model IS 'The routing model that placed the lead';
 COMMENT ON COLUMN leadroute.decisions.owner_id IS 'The rep picked, if any';
 COMMENT ON COLUMN leadroute.decisions.queue IS 'The queue picked, if any';
@@ -128,11 +131,13 @@ CREATE TABLE leadroute.assignments (
   queue       text,
   reason      text NOT NULL CHECK (reason IN ('routed', 'escalated', 'manual', 'rerouted')),
   rule_id     bigint,
+  pool_id     bigint,
   assigned_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
   assigned_by text NOT NULL DEFAULT CURRENT_USER,
   CONSTRAINT assignments_rep_or_queue CHECK (rep_id IS NOT NULL OR queue IS NOT NULL)
 );
 CREATE INDEX assignments_lead_id_idx ON leadroute.assignments (lead_id);
+CREATE INDEX assignments_rep_time_idx ON leadroute.assignments (rep_id, assigned_at);
 COMMENT ON TABLE leadroute.assignments IS 'Ownership history: every time a lead gets a rep (or moves to a queue by escalation or by hand)';
 COMMENT ON COLUMN leadroute.assignments.id IS 'Assignment id';
 COMMENT ON COLUMN leadroute.assignments.lead_id IS 'The lead';
@@ -140,5 +145,6 @@ COMMENT ON COLUMN leadroute.assignments.rep_id IS 'The new owner';
 COMMENT ON COLUMN leadroute.assignments.queue IS 'The queue, when the lead moved to a queue';
 COMMENT ON COLUMN leadroute.assignments.reason IS 'routed, escalated, manual or rerouted';
 COMMENT ON COLUMN leadroute.assignments.rule_id IS 'The rule behind a routed or rerouted assignment';
+COMMENT ON COLUMN leadroute.assignments.pool_id IS 'The pool the rep was picked from, if any';
 COMMENT ON COLUMN leadroute.assignments.assigned_at IS 'When';
 COMMENT ON COLUMN leadroute.assignments.assigned_by IS 'Database user who made the change (the engine records the inserting user)';

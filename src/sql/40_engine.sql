@@ -28,7 +28,8 @@ DO $config_triggers$
 DECLARE
   t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['reps', 'pools', 'pool_members', 'rules', 'freemail_domains'] LOOP
+  FOREACH t IN ARRAY ARRAY['reps', 'pools', 'pool_members', 'rules', 'freemail_domains',
+                            'time_off', 'territories'] LOOP
     EXECUTE pg_catalog.format(
       'CREATE TRIGGER config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON leadroute.%I '
       'FOR EACH STATEMENT EXECUTE FUNCTION leadroute._config_changed()', t);

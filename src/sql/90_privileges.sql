@@ -6,13 +6,15 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA leadroute FROM PUBLIC;
 -- leadroute_admin configures routing and works with leads.
 GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE
   ON leadroute.reps, leadroute.pools, leadroute.pool_members, leadroute.rules,
-     leadroute.freemail_domains, leadroute.accounts, leadroute.account_domains
+     leadroute.freemail_domains, leadroute.accounts, leadroute.account_domains,
+     leadroute.time_off, leadroute.territories
   TO leadroute_admin;
 GRANT SELECT, INSERT, UPDATE, DELETE ON leadroute.leads TO leadroute_admin;
 GRANT SELECT ON leadroute.decisions, leadroute.assignments TO leadroute_admin;
 GRANT EXECUTE ON FUNCTION
     leadroute.check_condition(text), leadroute._valid_condition(text),
     leadroute._valid_working_hours(jsonb), leadroute._valid_timezone(text),
+    leadroute._valid_skills(text[]),
     leadroute.email_domain(text), leadroute.normalize_company(text), leadroute.explain(bigint),
     leadroute.preview(jsonb), leadroute.reroute(bigint)
   TO leadroute_admin;
@@ -28,6 +30,9 @@ SELECT pg_catalog.pg_extension_config_dump('leadroute.pools', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.pool_members', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.accounts', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.account_domains', '');
+SELECT pg_catalog.pg_extension_config_dump('leadroute.time_off', '');
+SELECT pg_catalog.pg_extension_config_dump('leadroute.territories', '');
+SELECT pg_catalog.pg_extension_config_dump('leadroute._owed_turns', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.rules', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute._freemail_removed', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.leads', '');
@@ -38,6 +43,9 @@ SELECT pg_catalog.pg_extension_config_dump('leadroute.reps_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.pools_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.rules_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.accounts_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('leadroute.time_off_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('leadroute.territories_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('leadroute._owed_turns_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.leads_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.decisions_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.assignments_id_seq', '');

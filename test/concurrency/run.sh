@@ -51,7 +51,20 @@ tickets=$(q "SELECT count(DISTINCT jsonb_path_query_first(trace, '\$.rules[*].st
 records=$(q "SELECT (SELECT count(*) FROM leadroute.decisions) || '/' || (SELECT count(*) FROM leadroute.assignments)")
 [ "$records" = "600/600" ]; report $? "every concurrent lead has its decision and assignment" "got $records"
 
-# 3. pg_notify is delivered at commit, never for a rolled-back lead.
+# 3. Caps under concurrency: 4 sessions insert 52 leads into a pool of 3 reps capped at 10 open
+#    leads each: nobody above 10, exactly 30 assigned, the rest in the default queue.
+q "TRUNCATE leadroute.leads, leadroute.decisions, leadroute.assignments, leadroute.pools, leadroute.reps RESTART IDENTITY CASCADE;
+   INSERT INTO leadroute.reps (id, name, email, max_open_leads) VALUES (1,'A','a@t.io',10),(2,'B','b@t.io',10),(3,'C','c@t.io',10);
+   INSERT INTO leadroute.pools (id, name) VALUES (1, 'P');
+   INSERT INTO leadroute.pool_members (pool_id, rep_id) VALUES (1,1),(1,2),(1,3);
+   INSERT INTO leadroute.rules (name, priority, condition, action, pool_id) VALUES ('all', 10, 'TRUE', 'pool', 1);"
+"$PGBENCH" -n -c 4 -j 2 -t 13 -f "$here/insert_lead.pgbench" "$db" >"$out/pgbench-caps.log" 2>&1
+most=$(q "SELECT coalesce(max(n), 0) FROM (SELECT count(*) n FROM leadroute.leads WHERE owner_id IS NOT NULL GROUP BY owner_id) s")
+[ "$most" -le 10 ]; report $? "4 sessions x 13 leads into 3 reps capped at 10: nobody above the cap" "most $most"
+split=$(q "SELECT count(*) FILTER (WHERE status = 'assigned') || '/' || count(*) FILTER (WHERE queue = 'unrouted') FROM leadroute.leads")
+[ "$split" = "30/22" ]; report $? "exactly 30 leads assigned and 22 in the default queue" "got $split"
+
+# 4. pg_notify is delivered at commit, never for a rolled-back lead.
 ( psql -X -d "$db" -c "LISTEN leadroute" -c "SELECT pg_sleep(2)" -c "SELECT 1" >"$out/listen.log" 2>&1 ) &
 listener=$!
 sleep 0.5
