@@ -94,7 +94,7 @@ fi
 # ---- pgTAP ------------------------------------------------------------------------------------
 section "pgtap (pg_prove)"
 psql -Xq -v ON_ERROR_STOP=1 -d leadroute_test \
-  -c "CREATE EXTENSION leadroute CASCADE; CREATE EXTENSION pgtap; CREATE EXTENSION dblink;" >"$LOGS/pgtap-setup.log" 2>&1 ||
+  -c "CREATE EXTENSION pg_cron; CREATE EXTENSION leadroute CASCADE; CREATE EXTENSION pgtap; CREATE EXTENSION dblink;" >"$LOGS/pgtap-setup.log" 2>&1 ||
   cat "$LOGS/pgtap-setup.log"
 pg_prove -h "$PGHOST" -p "$PGPORT" -U postgres -d leadroute_test test/pgtap/*.sql >"$LOGS/pgtap.log" 2>&1
 grep -E "^test/pgtap/" "$LOGS/pgtap.log" | sed 's/^/  /'

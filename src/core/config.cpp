@@ -107,6 +107,8 @@ void RoutingConfig::finalize() {
   for (auto& rule : rules) rule.catch_all = rule.condition.always_true();
   std::stable_sort(territories.begin(), territories.end(),
                    [](const Territory& a, const Territory& b) { return a.priority < b.priority; });
+  std::stable_sort(sla_policies.begin(), sla_policies.end(),
+                   [](const SlaPolicy& a, const SlaPolicy& b) { return a.priority < b.priority; });
   for (auto& [id, pool] : pools) {
     std::sort(pool.members.begin(), pool.members.end(),
               [](const PoolMember& a, const PoolMember& b) { return a.rep_id < b.rep_id; });

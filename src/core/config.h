@@ -15,6 +15,7 @@
 #include "fields.h"
 #include "normalize.h"
 #include "skills.h"
+#include "sla.h"
 #include "working_hours.h"
 
 namespace leadroute {
@@ -70,6 +71,8 @@ struct Rep {
   std::vector<std::string> skills;
   std::optional<WorkingHours> working_hours;  // nullopt: always available
   std::vector<TimeOff> time_off;
+  std::string notify_channel = "email";  // email, slack, webhook, none
+  std::string notify_address;            // for slack and webhook; overrides email for email
 };
 
 enum class AbsencePolicy : uint8_t { Skip, CatchUp };
@@ -118,8 +121,9 @@ struct Territory {
 };
 
 struct RoutingConfig {
-  std::vector<Rule> rules;             // enabled rules, ascending priority
-  std::vector<Territory> territories;  // enabled territories, ascending priority
+  std::vector<Rule> rules;              // enabled rules, ascending priority
+  std::vector<Territory> territories;   // enabled territories, ascending priority
+  std::vector<SlaPolicy> sla_policies;  // enabled policies, ascending priority
   std::unordered_map<int64_t, Rep> reps;
   std::unordered_map<int64_t, Pool> pools;
   DomainSet freemail_domains;

@@ -154,7 +154,7 @@ std::string outcome_sentence(const ExplainDecision& d, const ExplainNames& names
   } else {
     s = "placed in queue \"" + d.queue.value_or("") + "\"";
   }
-  if (d.rule_id) s += " by rule " + rule_label(*d.rule_id, names);
+  if (d.rule_id && d.kind != "Escalated") s += " by rule " + rule_label(*d.rule_id, names);
   s += ", routing model " + d.routing_model;
   if (d.fallback) s += " (counted as fallback)";
   return s;
@@ -207,6 +207,18 @@ std::string render_explain(const ExplainDecision& d, const ExplainNames& names) 
     if (const JsonValue* skipped = account->get("skipped"))
       for (const auto& sk : skipped->array) out += "; skipped " + sk.string;
     out += ".\n";
+  }
+  if (const JsonValue* esc = trace.get("escalation")) {
+    out += "\nEscalation " + esc->str("breach") + ": " + names.rep(id_of(*esc, "from")) +
+           " did not make first contact in time.\n";
+    if (const JsonValue* steps = esc->get("steps"))
+      for (const auto& step : steps->array) {
+        if (step.has("why")) {
+          out += "    Queue \"" + step.str("queue") + "\": " + step.str("why") + "\n";
+          continue;
+        }
+        render_step(out, step, names);
+      }
   }
   const JsonValue* rules = trace.get("rules");
   if (rules && !rules->array.empty()) {

@@ -74,6 +74,7 @@ class RouteRun {
       if (tracing()) end_rule_hit(placement);
       if (!placement.placed && placement.reason == kFellThrough) continue;
       finish(decision, rule, placement);
+      apply_sla(decision);
       close_trace(decision, not_listed);
       return decision;
     }
@@ -82,6 +83,105 @@ class RouteRun {
     return decision;
   }
 
+  // Escalation: no rules; the owner's cover, the pool's next member, or the manager's queue.
+  Decision escalate(const EscalationInput& in) {
+    Decision d;
+    d.rule_id = in.rule_id;
+    if (match_.account) {
+      d.account_id = match_.account->id;
+      d.match_tier = match_.tier;
+    }
+    excluded_ = in.owner_id;
+    const Rep* owner = config_.rep(in.owner_id);
+    if (tracing()) {
+      trace_.begin_object().key("v").value(int64_t{1});
+      trace_.key("escalation").begin_object();
+      trace_.key("from")
+          .value(in.owner_id)
+          .key("breach")
+          .value(static_cast<int64_t>(in.escalations + 1));
+      trace_.key("steps").begin_array();
+    }
+    Placement p;
+    if (in.escalations >= in.max_escalations) {
+      p.reason = "escalated " + std::to_string(in.escalations) +
+                 " times already (leadroute.max_escalations)";
+    } else {
+      // The owner's backup first (time-off backup, then backup_id), then the pool's next member.
+      if (owner) {
+        Demand demand = demand_for(nullptr);
+        Eligibility away{false, "did not make first contact in time", std::nullopt};
+        away.cover = owner->backup_id;
+        for (const TimeOff& t : owner->time_off)
+          if (t.contains(now()) && t.backup_id) away.cover = t.backup_id;
+        if (const Rep* cover = eligible_cover(*owner, away, demand)) {
+          if (tracing())
+            trace_.begin_object()
+                .key("rep")
+                .value(cover->id)
+                .key("backup_for")
+                .value(owner->id)
+                .key("pick")
+                .value(true)
+                .end_object();
+          p = assigned(*cover, RoutingModel::Territory);
+        }
+      }
+      if (!p.placed && in.pool_id) {
+        const Pool* pool = config_.pool(*in.pool_id);
+        if (pool) {
+          p = pick_from_pool(*pool, false);
+          if (!p.placed) p.reason = "nobody else is eligible in pool " + pool->name;
+        }
+      }
+      if (!p.placed && p.reason.empty()) p.reason = "no backup and no pool to escalate to";
+    }
+    if (p.placed) {
+      d.status = p.status;
+      d.owner_id = p.owner_id;
+      d.pool_id = p.pool_id ? p.pool_id : in.pool_id;
+      d.model = p.model;
+      d.fallback = false;
+      apply_sla(d);
+    } else {
+      const Rep* manager = owner && owner->manager_id ? config_.rep(*owner->manager_id) : nullptr;
+      d.status = LeadStatus::Queued;
+      d.queue = manager ? "manager:" + manager->email : std::string("escalations");
+      d.model = RoutingModel::Queue;
+      d.fallback = false;
+      if (tracing())
+        trace_.begin_object().key("queue").value(*d.queue).key("why").value(p.reason).end_object();
+    }
+    if (tracing()) {
+      trace_.end_array().end_object();
+      if (d.sla_policy_id) trace_sla(d);
+      trace_.end_object();
+      d.trace = trace_.take();
+    }
+    return d;
+  }
+
+ private:
+  void apply_sla(Decision& d) {
+    if (d.status != LeadStatus::Assigned || !d.owner_id) return;
+    const Rep* rep = config_.rep(*d.owner_id);
+    if (!rep) return;
+    auto due = sla_due(config_, lead_, *rep, now(), env_);
+    if (!due) return;
+    d.sla_policy_id = due->policy_id;
+    d.sla_due_us = due->due_us;
+  }
+
+  void trace_sla(const Decision& d) {
+    trace_.key("sla").begin_object().key("policy").value(*d.sla_policy_id);
+    trace_.key("due_us")
+        .value(*d.sla_due_us)
+        .key("minutes")
+        .value((*d.sla_due_us - now()) / kMicrosPerMinute);
+    trace_.end_object();
+  }
+
+ public:
  private:
   bool tracing() const { return options_.trace != TraceLevel::Off; }
   bool full() const { return options_.trace == TraceLevel::Full; }
@@ -207,6 +307,7 @@ class RouteRun {
     trace_.end_array();
     if (not_listed) trace_.key("more_rules").value(static_cast<int64_t>(not_listed));
     if (!default_reason_.empty()) trace_.key("default_queue").value(default_reason_);
+    if (d.sla_policy_id) trace_sla(d);
     trace_.end_object();
     d.trace = trace_.take();
   }
@@ -264,23 +365,24 @@ class RouteRun {
                     "; now " + lt.text + ")",
                 rep.backup_id};
     }
+    // Any other reason: the rep's backup covers (DESIGN.md §5), if the backup can take the lead.
     if (demand.skills)
       for (const auto& skill : *demand.skills)
-        if (!has_skill(rep.skills, skill)) return {false, "missing skill " + skill, std::nullopt};
+        if (!has_skill(rep.skills, skill)) return {false, "missing skill " + skill, rep.backup_id};
     if (rep.max_open_leads || rep.max_daily_leads) {
       RepLoad load = env_.rep_load(rep, claim);
       if (load.busy)
-        return {false, "another open transaction is assigning leads to this rep", std::nullopt};
+        return {false, "another open transaction is assigning leads to this rep", rep.backup_id};
       if (rep.max_open_leads && load.open >= *rep.max_open_leads)
         return {false,
                 "at capacity " + std::to_string(load.open) + "/" +
                     std::to_string(*rep.max_open_leads) + " open",
-                std::nullopt};
+                rep.backup_id};
       if (rep.max_daily_leads && load.today >= *rep.max_daily_leads)
         return {false,
                 "daily cap reached " + std::to_string(load.today) + "/" +
                     std::to_string(*rep.max_daily_leads) + " today",
-                std::nullopt};
+                rep.backup_id};
     }
     return e;
   }
@@ -567,7 +669,8 @@ class RouteRun {
   std::vector<const Rep*> active_members(const Pool& pool) const {
     std::vector<const Rep*> out;
     for (const auto& m : pool.members)
-      if (const Rep* r = config_.rep(m.rep_id); r && r->active) out.push_back(r);
+      if (const Rep* r = config_.rep(m.rep_id); r && r->active && r->id != excluded_)
+        out.push_back(r);
     return out;
   }
 
@@ -585,7 +688,7 @@ class RouteRun {
     RoutingModel model =
         pool.weighted ? RoutingModel::WeightedRoundRobin : RoutingModel::RoundRobin;
     std::unordered_map<int64_t, Eligibility> seen;
-    size_t distinct_members = active_members(pool).size();
+    size_t distinct_members = active_members(pool).size() + (excluded_ ? 1 : 0);
     int64_t ticket = 0;
     uint64_t slot = 0;
     for (int draw = 0; draw < kMaxDraws && seen.size() < distinct_members; ++draw) {
@@ -601,7 +704,12 @@ class RouteRun {
           return assigned(*owed, model, &pool);
       }
       auto it = seen.find(rep.id);
-      if (it == seen.end()) it = seen.emplace(rep.id, check(rep, demand, true)).first;
+      if (it == seen.end())
+        it = seen.emplace(rep.id, rep.id == excluded_
+                                      ? Eligibility{false, "the rep the lead is escalated from",
+                                                    std::nullopt}
+                                      : check(rep, demand, true))
+                 .first;
       const Eligibility& e = it->second;
       if (e.ok) {
         trace_pick(rep.id, ticket, slot, period, pool.weighted ? member.weight : 0);
@@ -628,7 +736,7 @@ class RouteRun {
     for (uint64_t k = 1; k <= period && seen.size() < distinct_members; ++k) {
       const PoolMember& member = pool.members[pool.schedule[(slot + k) % period]];
       const Rep& rep = *config_.rep(member.rep_id);
-      if (seen.count(rep.id)) continue;
+      if (seen.count(rep.id) || rep.id == excluded_) continue;
       Eligibility e = check(rep, demand, true);
       seen.emplace(rep.id, e);
       if (e.ok) {
@@ -863,6 +971,7 @@ class RouteRun {
   std::string skills_note_;
   std::unordered_map<std::string, LocalTime> local_times_;
   std::optional<int64_t> now_;
+  int64_t excluded_ = 0;  // escalation: the rep the lead is taken from
 };
 
 }  // namespace
@@ -870,6 +979,25 @@ class RouteRun {
 Decision route_lead(const RoutingConfig& config, const LeadValues& lead, const AccountMatch& match,
                     RoutingEnv& env, const RouteOptions& options) {
   return RouteRun(config, lead, match, env, options).run();
+}
+
+Decision escalate_lead(const RoutingConfig& config, const LeadValues& lead,
+                       const EscalationInput& in, RoutingEnv& env, const RouteOptions& options) {
+  AccountMatch none;
+  return RouteRun(config, lead, none, env, options).escalate(in);
+}
+
+std::optional<SlaDue> sla_due(const RoutingConfig& config, const LeadValues& lead, const Rep& rep,
+                              int64_t assigned_us, ZoneClock& clock) {
+  for (const SlaPolicy& p : config.sla_policies) {
+    if (p.condition.evaluate(lead) != Tri::True) continue;
+    int64_t due = p.business_hours && rep.working_hours
+                      ? add_business_minutes(assigned_us, p.response_minutes, *rep.working_hours,
+                                             rep.timezone, clock)
+                      : assigned_us + p.response_minutes * kMicrosPerMinute;
+    return SlaDue{p.id, due};
+  }
+  return std::nullopt;
 }
 
 Decision routing_error_decision(std::string_view message) {

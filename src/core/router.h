@@ -38,8 +38,15 @@ struct RepLoad {
   int32_t today = 0;  // leads assigned since local midnight
 };
 
-class RoutingEnv : public AccountSource {
+class RoutingEnv : public AccountSource, public ZoneClock {
  public:
+  // Time zones: fixed offsets unless the database's rules are available.
+  LocalDateTime to_local(int64_t utc_us, const std::string& timezone) override {
+    return FixedOffsetClock().to_local(utc_us, timezone);
+  }
+  int64_t to_utc(int year, int month, int day, int minute, const std::string& timezone) override {
+    return FixedOffsetClock().to_utc(year, month, day, minute, timezone);
+  }
   // Draws the next turn of a pool's rotation. Never blocks; concurrent callers get distinct turns.
   virtual int64_t take_ticket(const Pool& pool) = 0;
   // Now, in unix microseconds.
@@ -76,7 +83,9 @@ struct Decision {
   std::optional<int64_t> owner_id;
   std::optional<std::string> queue;
   std::optional<int64_t> rule_id;
-  std::optional<int64_t> pool_id;  // the pool the rep was picked from
+  std::optional<int64_t> pool_id;     // the pool the rep was picked from
+  std::optional<int64_t> sla_due_us;  // when a rep got the lead: first contact due by then
+  std::optional<int64_t> sla_policy_id;
   RoutingModel model = RoutingModel::Fallback;
   bool fallback = true;
   std::string trace;  // JSON; empty when tracing is off
@@ -90,6 +99,27 @@ constexpr size_t kMaxTracedCandidates = 50;
 // `lead` has been normalized and its account fields set from `match` (set_account_fields).
 Decision route_lead(const RoutingConfig& config, const LeadValues& lead, const AccountMatch& match,
                     RoutingEnv& env, const RouteOptions& options);
+
+// Escalation of a lead whose SLA ran out (DESIGN.md §6): the owner's backup, else the next
+// eligible member of the pool that placed it (never the same rep), else, and after
+// max_escalations, the manager's queue ("manager:<manager's email>", or "escalations").
+struct EscalationInput {
+  int64_t owner_id = 0;
+  std::optional<int64_t> pool_id;
+  int escalations = 0;  // escalations so far
+  int max_escalations = 2;
+  std::optional<int64_t> rule_id;
+};
+Decision escalate_lead(const RoutingConfig& config, const LeadValues& lead,
+                       const EscalationInput& in, RoutingEnv& env, const RouteOptions& options);
+
+// The SLA of a rep's new lead: the first enabled policy whose condition matches; nullopt when none.
+struct SlaDue {
+  int64_t policy_id;
+  int64_t due_us;
+};
+std::optional<SlaDue> sla_due(const RoutingConfig& config, const LeadValues& lead, const Rep& rep,
+                              int64_t assigned_us, ZoneClock& clock);
 
 // The decision for a lead whose routing failed: the routing_error queue, with the error traced.
 Decision routing_error_decision(std::string_view message);

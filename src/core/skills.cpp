@@ -65,8 +65,9 @@ std::optional<std::string> SkillTemplate::expand(const LeadValues& lead) const {
 }
 
 bool has_skill(const std::vector<std::string>& rep_skills, std::string_view skill) {
+  std::string wanted = canonical_skill(skill);
   for (const auto& s : rep_skills)
-    if (canonical_skill(s) == skill) return true;
+    if (canonical_skill(s) == wanted) return true;
   return false;
 }
 

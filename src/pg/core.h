@@ -19,6 +19,7 @@
 #include "core/router.h"
 #include "core/selection.h"
 #include "core/skills.h"
+#include "core/sla.h"
 #include "core/text.h"
 #include "core/value.h"
 #include "core/working_hours.h"

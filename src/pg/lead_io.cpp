@@ -272,6 +272,12 @@ HeapTuple write_lead_outputs(const LeadLayout& layout, TupleDesc tupdesc, HeapTu
     set(layout.routed_at, TimestampTzGetDatum(out.routed_at), false);
     set_opt_int8(layout.account_id, d.account_id);
     set_opt_text(layout.match_tier, d.match_tier);
+    set_opt_int8(layout.pool_id, d.pool_id);
+    set_opt_int8(layout.sla_policy_id, d.sla_policy_id);
+    if (d.sla_due_us)
+      set(layout.sla_due_at, TimestampTzGetDatum(*d.sla_due_us - kUnixEpochShiftUs), false);
+    else
+      set(layout.sla_due_at, 0, true);
   }
   return heap_modify_tuple(tuple, tupdesc, values, nulls, replace);
 }

@@ -44,7 +44,6 @@ int64_t peek_sequence(Oid seq) {
   return called ? last + 1 : last;
 }
 
-constexpr int64_t kUnixEpochShiftUs = 946684800LL * 1000000LL;  // 1970-01-01 → 2000-01-01
 // Advisory lock class for claiming reps: pg_locks shows (classid, objid) = (1819438965, rep id).
 constexpr uint32 kRepLockClass = 0x6C726F75;  // "lrou"
 
@@ -95,6 +94,49 @@ LocalClock local_clock(const char* zone) {
   c.minute = tm.tm_hour * 60 + tm.tm_min;
   snprintf(c.text, sizeof c.text, "%s %02d:%02d", kDays[c.weekday], tm.tm_hour, tm.tm_min);
   return c;
+}
+
+struct LocalParts {
+  int year, month, day, weekday, minute;
+};
+
+LocalParts local_parts(TimestampTz ts, const char* zone) {
+  pg_tz* tz = time_zone(zone);
+  struct pg_tm tm;
+  fsec_t fsec;
+  int offset;
+  if (timestamp2tm(ts, &offset, &tm, &fsec, nullptr, tz) != 0)
+    ereport(ERROR,
+            (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE), errmsg("timestamp out of range")));
+  LocalParts p;
+  p.year = tm.tm_year;
+  p.month = tm.tm_mon;
+  p.day = tm.tm_mday;
+  p.weekday = (j2day(date2j(tm.tm_year, tm.tm_mon, tm.tm_mday)) + 6) % 7;
+  p.minute = tm.tm_hour * 60 + tm.tm_min;
+  return p;
+}
+
+// The instant of a local date and minute (1440 = next midnight), DST-aware.
+TimestampTz local_instant(int year, int month, int day, int minute, const char* zone) {
+  pg_tz* tz = time_zone(zone);
+  if (minute >= 1440) {
+    int j = date2j(year, month, day) + minute / 1440;
+    j2date(j, &year, &month, &day);
+    minute %= 1440;
+  }
+  struct pg_tm tm = {};
+  tm.tm_year = year;
+  tm.tm_mon = month;
+  tm.tm_mday = day;
+  tm.tm_hour = minute / 60;
+  tm.tm_min = minute % 60;
+  int offset = DetermineTimeZoneOffset(&tm, tz);
+  TimestampTz ts;
+  if (tm2timestamp(&tm, 0, &offset, &ts) != 0)
+    ereport(ERROR,
+            (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE), errmsg("timestamp out of range")));
+  return ts;
 }
 
 // Local midnight of routing_now() in a time zone, as timestamptz (DST-aware).
@@ -334,6 +376,31 @@ uint64_t PgEnvBase::performance_seed() {
 
 std::unordered_map<int64_t, RepOutcomes> PgEnvBase::outcomes(const Pool& pool) {
   return pool_outcomes(pool);
+}
+
+LocalDateTime PgZoneClock::to_local(int64_t utc_us, const std::string& timezone) {
+  LocalParts p = pg_call([&] { return local_parts(utc_us - kUnixEpochShiftUs, timezone.c_str()); });
+  LocalDateTime t;
+  t.year = p.year;
+  t.month = p.month;
+  t.day = p.day;
+  t.weekday = p.weekday;
+  t.minute = p.minute;
+  return t;
+}
+
+int64_t PgZoneClock::to_utc(int year, int month, int day, int minute, const std::string& timezone) {
+  TimestampTz ts =
+      pg_call([&] { return local_instant(year, month, day, minute, timezone.c_str()); });
+  return static_cast<int64_t>(ts) + kUnixEpochShiftUs;
+}
+
+LocalDateTime PgEnvBase::to_local(int64_t utc_us, const std::string& timezone) {
+  return PgZoneClock().to_local(utc_us, timezone);
+}
+
+int64_t PgEnvBase::to_utc(int year, int month, int day, int minute, const std::string& timezone) {
+  return PgZoneClock().to_utc(year, month, day, minute, timezone);
 }
 
 RepLoad PgEnvBase::count_load(const Rep& rep) {

@@ -18,6 +18,8 @@ class PgEnvBase : public RoutingEnv {
   LocalTime local_time(const std::string& timezone) override;
   std::unordered_map<int64_t, RepOutcomes> outcomes(const Pool& pool) override;
   uint64_t performance_seed() override;
+  LocalDateTime to_local(int64_t utc_us, const std::string& timezone) override;
+  int64_t to_utc(int year, int month, int day, int minute, const std::string& timezone) override;
   void find_accounts(AccountLookup lookup, std::string_view key, double threshold,
                      std::vector<AccountRecord>* out) override;
 
@@ -48,6 +50,13 @@ class PeekRoutingEnv final : public PgEnvBase {
 // Calls leadroute.enrichment_function on the row, if one is set, and returns the row with the
 // function's input columns (C++ style: errors arrive as PgError).
 HeapTuple enrich_lead(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& layout);
+
+// Time zones by PostgreSQL's rules (for SLA clocks outside routing too).
+class PgZoneClock final : public ZoneClock {
+ public:
+  LocalDateTime to_local(int64_t utc_us, const std::string& timezone) override;
+  int64_t to_utc(int year, int month, int day, int minute, const std::string& timezone) override;
+};
 
 // The time routing uses: leadroute.now when set, else the clock (PostgreSQL's epoch).
 TimestampTz routing_now();

@@ -20,6 +20,73 @@ struct OwedTurn {
   int nest_level;
 };
 std::vector<OwedTurn>* g_owed = nullptr;
+std::vector<PendingNotification>* g_notes = nullptr;
+Datum make_array(Datum* values, bool* nulls, int n, Oid element_type);
+SPIPlanPtr g_notes_plan = nullptr;
+
+// Writes buffered notifications of this level and deeper in one statement.
+void insert_notifications(int min_level) {
+  if (!g_notes || g_notes->empty()) return;
+  auto& v = *g_notes;
+  size_t first = v.size();
+  while (first > 0 && v[first - 1].nest_level >= min_level) --first;
+  int n = static_cast<int>(v.size() - first);
+  if (n == 0) return;
+  constexpr int kCols = 8;
+  Datum* cols[kCols];
+  bool* nulls[kCols];
+  for (int c = 0; c < kCols; ++c) {
+    cols[c] = static_cast<Datum*>(palloc(sizeof(Datum) * n));
+    nulls[c] = static_cast<bool*>(palloc0(sizeof(bool) * n));
+  }
+  for (int i = 0; i < n; ++i) {
+    const PendingNotification& note = v[first + i];
+    cols[0][i] = TimestampTzGetDatum(note.created_at);
+    cols[1][i] = CStringGetTextDatum(note.event);
+    cols[2][i] = Int64GetDatum(note.lead_id);
+    cols[3][i] = Int64GetDatum(note.rep_id);
+    cols[4][i] = CStringGetTextDatum(note.channel.c_str());
+    cols[5][i] = CStringGetTextDatum(note.recipient.c_str());
+    cols[6][i] = CStringGetTextDatum(note.payload.c_str());
+    if (note.sla_due_at)
+      cols[7][i] = TimestampTzGetDatum(*note.sla_due_at);
+    else
+      nulls[7][i] = true;
+  }
+  static const Oid types[kCols] = {TIMESTAMPTZARRAYOID, TEXTARRAYOID,       INT8ARRAYOID,
+                                   INT8ARRAYOID,        TEXTARRAYOID,       TEXTARRAYOID,
+                                   TEXTARRAYOID,        TIMESTAMPTZARRAYOID};
+  static const Oid elems[kCols] = {TIMESTAMPTZOID, TEXTOID, INT8OID, INT8OID,
+                                   TEXTOID,        TEXTOID, TEXTOID, TIMESTAMPTZOID};
+  Datum args[kCols];
+  char arg_nulls[kCols];
+  for (int c = 0; c < kCols; ++c) {
+    args[c] = make_array(cols[c], nulls[c], n, elems[c]);
+    arg_nulls[c] = ' ';
+  }
+  spi_connect();
+  if (!g_notes_plan) {
+    SPIPlanPtr plan = SPI_prepare(
+        "INSERT INTO leadroute.notifications (created_at, event, lead_id, rep_id, channel,"
+        "  recipient, payload)"
+        " SELECT created_at, event, lead_id, rep_id, channel, recipient,"
+        "   payload::pg_catalog.jsonb OPERATOR(pg_catalog.||)"
+        "   pg_catalog.jsonb_build_object('sla_due_at', due)"
+        " FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3),"
+        "   pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6),"
+        "   pg_catalog.unnest($7), pg_catalog.unnest($8))"
+        "   AS t(created_at, event, lead_id, rep_id, channel, recipient, payload, due)",
+        kCols, const_cast<Oid*>(types));
+    if (!plan) elog(ERROR, "could not prepare the notification insert");
+    SPI_keepplan(plan);
+    g_notes_plan = plan;
+  }
+  int ret = SPI_execute_plan(g_notes_plan, args, arg_nulls, false, 0);
+  if (ret != SPI_OK_INSERT)
+    elog(ERROR, "could not write notifications: %s", SPI_result_code_string(ret));
+  spi_finish();
+  v.resize(first);
+}
 
 // Writes the owed turns of this level and deeper; beyond `cap` per rep and pool they are dropped
 // (a rep away for a month is not owed a month of leads).
@@ -51,7 +118,7 @@ std::vector<PendingRecord>& pending() {
   return *g_pending;
 }
 
-constexpr int kColumns = 15;
+constexpr int kColumns = 19;
 
 // One statement writes both tables: the decisions, and the assignments of the rows with a rep.
 // Every name is schema-qualified and no operator is resolved by name: the plan cannot be
@@ -63,27 +130,31 @@ const char* kInsertSql =
     "  pg_catalog.unnest($6), pg_catalog.unnest($7), pg_catalog.unnest($8),"
     "  pg_catalog.unnest($9), pg_catalog.unnest($10), pg_catalog.unnest($11),"
     "  pg_catalog.unnest($12), pg_catalog.unnest($13), pg_catalog.unnest($14),"
-    "  pg_catalog.unnest($15))"
+    "  pg_catalog.unnest($15), pg_catalog.unnest($16), pg_catalog.unnest($17),"
+    "  pg_catalog.unnest($18), pg_catalog.unnest($19))"
     "  AS t(lead_id, decided_at, kind, status, rule_id, routing_model, owner_id, queue, fallback,"
-    "       trace, duration_us, error, assigned_by, reason, pool_id)"
+    "       trace, duration_us, error, assigned_by, reason, pool_id, write_decision, sla_due_at,"
+    "       sla_policy_id, assigned)"
     "), decided AS ("
     " INSERT INTO leadroute.decisions (lead_id, decided_at, kind, status, rule_id, pool_id,"
     "   routing_model, owner_id, queue, fallback, trace, duration_us, error)"
     " SELECT lead_id, decided_at, kind, status, rule_id, pool_id, routing_model, owner_id, queue,"
-    "   fallback, trace::pg_catalog.jsonb, duration_us, error FROM input"
+    "   fallback, trace::pg_catalog.jsonb, duration_us, error FROM input WHERE write_decision"
     ")"
-    " INSERT INTO leadroute.assignments (lead_id, rep_id, reason, rule_id, pool_id, assigned_at,"
-    "   assigned_by)"
-    " SELECT lead_id, owner_id, reason, rule_id, pool_id, decided_at,"
-    "   pg_catalog.pg_get_userbyid(assigned_by)::pg_catalog.text"
-    " FROM input WHERE owner_id IS NOT NULL";
+    " INSERT INTO leadroute.assignments (lead_id, rep_id, queue, reason, rule_id, pool_id,"
+    "   assigned_at, assigned_by, sla_due_at, sla_policy_id)"
+    " SELECT lead_id, owner_id, CASE WHEN owner_id IS NULL THEN queue END, reason, rule_id,"
+    "   pool_id, decided_at, pg_catalog.pg_get_userbyid(assigned_by)::pg_catalog.text,"
+    "   sla_due_at, sla_policy_id"
+    " FROM input WHERE assigned";
 
 SPIPlanPtr insert_plan() {
   if (g_insert_plan) return g_insert_plan;
-  Oid types[kColumns] = {INT8ARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
-                         INT8ARRAYOID, TEXTARRAYOID,        INT8ARRAYOID, TEXTARRAYOID,
-                         BOOLARRAYOID, TEXTARRAYOID,        INT4ARRAYOID, TEXTARRAYOID,
-                         OIDARRAYOID,  TEXTARRAYOID,        INT8ARRAYOID};
+  Oid types[kColumns] = {INT8ARRAYOID,        TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+                         INT8ARRAYOID,        TEXTARRAYOID,        INT8ARRAYOID, TEXTARRAYOID,
+                         BOOLARRAYOID,        TEXTARRAYOID,        INT4ARRAYOID, TEXTARRAYOID,
+                         OIDARRAYOID,         TEXTARRAYOID,        INT8ARRAYOID, BOOLARRAYOID,
+                         TIMESTAMPTZARRAYOID, INT8ARRAYOID,        BOOLARRAYOID};
   SPIPlanPtr plan = SPI_prepare(kInsertSql, kColumns, types);
   if (!plan)
     ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
@@ -145,16 +216,29 @@ void insert_records(const std::vector<PendingRecord>& records, size_t first, siz
     cols[10][i] = Int32GetDatum(r.duration_us);
     cols[11][i] = text_or_null(r.error ? &*r.error : nullptr, &nulls[11][i]);
     cols[12][i] = ObjectIdGetDatum(r.user);
-    cols[13][i] =
-        CStringGetTextDatum(std::string_view(r.kind) == "rerouted" ? "rerouted" : "routed");
+    if (r.assignment_reason)
+      cols[13][i] = CStringGetTextDatum(r.assignment_reason->c_str());
+    else
+      nulls[13][i] = true;
     if (r.pool_id)
       cols[14][i] = Int64GetDatum(*r.pool_id);
     else
       nulls[14][i] = true;
+    cols[15][i] = BoolGetDatum(r.write_decision);
+    if (r.sla_due_at)
+      cols[16][i] = TimestampTzGetDatum(*r.sla_due_at);
+    else
+      nulls[16][i] = true;
+    if (r.sla_policy_id)
+      cols[17][i] = Int64GetDatum(*r.sla_policy_id);
+    else
+      nulls[17][i] = true;
+    cols[18][i] = BoolGetDatum(r.assignment_reason.has_value());
   }
   static const Oid element_types[kColumns] = {INT8OID, TIMESTAMPTZOID, TEXTOID, TEXTOID, INT8OID,
                                               TEXTOID, INT8OID,        TEXTOID, BOOLOID, TEXTOID,
-                                              INT4OID, TEXTOID,        OIDOID,  TEXTOID, INT8OID};
+                                              INT4OID, TEXTOID,        OIDOID,  TEXTOID, INT8OID,
+                                              BOOLOID, TIMESTAMPTZOID, INT8OID, BOOLOID};
   Datum args[kColumns];
   char arg_nulls[kColumns];
   for (int c = 0; c < kColumns; ++c) {
@@ -174,6 +258,11 @@ void insert_records(const std::vector<PendingRecord>& records, size_t first, siz
 // level, and a subtransaction's rows are dropped when it aborts or relabelled to its parent when it
 // commits. So the rows of a level and deeper always form the tail of the buffer.
 void discard_from_level(int level) noexcept {
+  if (g_notes)
+    g_notes->erase(
+        std::remove_if(g_notes->begin(), g_notes->end(),
+                       [&](const PendingNotification& n) { return n.nest_level >= level; }),
+        g_notes->end());
   if (g_owed)
     g_owed->erase(std::remove_if(g_owed->begin(), g_owed->end(),
                                  [&](const OwedTurn& t) { return t.nest_level >= level; }),
@@ -186,6 +275,9 @@ void discard_from_level(int level) noexcept {
 }
 
 void relabel_to_parent(int level) noexcept {
+  if (g_notes)
+    for (auto& n : *g_notes)
+      if (n.nest_level >= level) n.nest_level = level - 1;
   if (g_owed)
     for (auto& t : *g_owed)
       if (t.nest_level >= level) t.nest_level = level - 1;
@@ -228,7 +320,13 @@ bool buffer_record(PendingRecord&& record) {
 }
 
 bool has_pending_records() {
-  return (g_pending && !g_pending->empty()) || (g_owed && !g_owed->empty());
+  return (g_pending && !g_pending->empty()) || (g_owed && !g_owed->empty()) ||
+         (g_notes && !g_notes->empty());
+}
+
+void buffer_notification(PendingNotification&& n) {
+  if (!g_notes) g_notes = new std::vector<PendingNotification>();
+  g_notes->push_back(std::move(n));
 }
 
 int pending_assignments(int64_t rep_id, TimestampTz since) {
@@ -246,10 +344,11 @@ void buffer_owed_turn(int64_t pool_id, int64_t rep_id, int cap) {
 
 void flush_records(int min_level, Oid owner) {
   if (!has_pending_records()) return;
-  if (g_owed && !g_owed->empty()) {
+  if ((g_owed && !g_owed->empty()) || (g_notes && !g_notes->empty())) {
     UserSwitch saved;
     switch_to_owner(&saved, owner);
     insert_owed_turns(min_level);
+    insert_notifications(min_level);
     restore_user(&saved);
   }
   if (!g_pending || g_pending->empty()) return;

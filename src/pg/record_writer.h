@@ -30,7 +30,28 @@ struct PendingRecord {
   std::optional<std::string> error;
   Oid user = InvalidOid;  // who inserted the lead (assignments.assigned_by)
   int nest_level = 1;     // subtransaction level that produced the row
+  bool write_decision = true;
+  // An assignments row (routed, rerouted, escalated, manual) when set; with owner_id, or with the
+  // queue for an escalation to a manager's queue.
+  std::optional<std::string> assignment_reason;
+  std::optional<TimestampTz> sla_due_at;
+  std::optional<int64_t> sla_policy_id;
 };
+
+// A row of leadroute.notifications.
+struct PendingNotification {
+  TimestampTz created_at = 0;
+  const char* event = "assigned";
+  int64_t lead_id = 0;
+  int64_t rep_id = 0;
+  std::string channel;
+  std::string recipient;
+  std::string payload;  // JSON object; sla_due_at is added when writing
+  std::optional<TimestampTz> sla_due_at;
+  int nest_level = 1;
+};
+
+void buffer_notification(PendingNotification&& n);
 
 constexpr size_t kFlushRows = 1000;
 

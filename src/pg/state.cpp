@@ -8,6 +8,7 @@
 #include "errors.h"
 #include "gucs.h"
 #include "pg_env.h"
+#include "record_writer.h"
 #include "spi_util.h"
 
 namespace leadroute::pg {
@@ -18,7 +19,7 @@ BackendState* g_state = nullptr;
 
 bool is_config_relation(const Catalog& c, Oid relid) {
   return relid == c.reps || relid == c.pools || relid == c.pool_members || relid == c.rules ||
-         relid == c.time_off || relid == c.territories;
+         relid == c.time_off || relid == c.territories || relid == c.sla_policies;
 }
 
 // Called by PostgreSQL when a relation's cache entry is invalidated: by DDL, by VACUUM and
@@ -89,7 +90,7 @@ void load_reps(RoutingConfig& cfg) {
   TextTable t = query(
       "SELECT id, name, email, active, manager_id, backup_id, timezone, max_open_leads, "
       "max_daily_leads, pg_catalog.array_to_json(skills)::pg_catalog.text, "
-      "working_hours::pg_catalog.text "
+      "working_hours::pg_catalog.text, notify_channel, notify_address "
       "FROM leadroute.reps");
   for (uint64 r = 0; r < t.rows; ++r) {
     Rep rep;
@@ -104,6 +105,8 @@ void load_reps(RoutingConfig& cfg) {
     rep.max_daily_leads = to_opt_int32(t.cell(r, 8));
     rep.skills = json_string_array(t.cell(r, 9));
     if (t.cell(r, 10)) rep.working_hours = WorkingHours::parse(t.cell(r, 10));
+    rep.notify_channel = t.cell(r, 11) ? t.cell(r, 11) : "email";
+    rep.notify_address = t.cell(r, 12) ? t.cell(r, 12) : "";
     cfg.reps.emplace(rep.id, std::move(rep));
   }
   // Absences, in unix microseconds (PostgreSQL counts from 2000-01-01).
@@ -223,6 +226,29 @@ void load_rules(RoutingConfig& cfg) {
   }
 }
 
+void load_sla_policies(RoutingConfig& cfg) {
+  TextTable t = query(
+      "SELECT id, name, priority, condition, response_minutes, business_hours"
+      " FROM leadroute.sla_policies WHERE enabled");
+  for (uint64 r = 0; r < t.rows; ++r) {
+    SlaPolicy p;
+    p.id = to_int64(t.cell(r, 0));
+    p.name = t.cell(r, 1) ? t.cell(r, 1) : "";
+    p.priority = static_cast<int32_t>(to_int64(t.cell(r, 2)));
+    const char* condition = t.cell(r, 3) ? t.cell(r, 3) : "TRUE";
+    try {
+      p.condition = Condition::compile(condition, cfg.attributes);
+    } catch (const ConditionError& e) {
+      throw UserError(ERRCODE_INVALID_PARAMETER_VALUE,
+                      "SLA policy \"" + p.name + "\" has an invalid condition: " + e.what(),
+                      std::string("condition: ") + condition, "Fix or disable the policy.");
+    }
+    p.response_minutes = static_cast<int32_t>(to_int64(t.cell(r, 4)));
+    p.business_hours = to_bool(t.cell(r, 5));
+    cfg.sla_policies.push_back(std::move(p));
+  }
+}
+
 void load_freemail(RoutingConfig& cfg) {
   TextTable t = query("SELECT domain FROM leadroute.freemail_domains");
   cfg.freemail_domains.reserve(t.rows);
@@ -240,6 +266,7 @@ std::unique_ptr<RoutingConfig> load_config(Oid schema, RoutingConfig* previous,
   load_pools(*cfg, schema);
   load_rules(*cfg);
   load_territories(*cfg);
+  load_sla_policies(*cfg);
   if (reload_freemail || !previous)
     load_freemail(*cfg);
   else
@@ -279,6 +306,7 @@ const Catalog& resolve_catalog() {
   c.assignments = relation_in(c.schema, "assignments");
   c.time_off = relation_in(c.schema, "time_off");
   c.territories = relation_in(c.schema, "territories");
+  c.sla_policies = relation_in(c.schema, "sla_policies");
   c.leads_owner_open_idx = relation_in(c.schema, "leads_owner_open_idx");
   c.assignments_rep_time_idx = relation_in(c.schema, "assignments_rep_time_idx");
   HeapTuple tup = SearchSysCache1(RELOID, ObjectIdGetDatum(c.leads));
@@ -317,6 +345,10 @@ const LeadLayout& resolve_layout(TupleDesc tupdesc) {
   l.routed_at = attnum("routed_at");
   l.sla_due_at = attnum("sla_due_at");
   l.escalations = attnum("escalations");
+  l.pool_id = attnum("pool_id");
+  l.sla_policy_id = attnum("sla_policy_id");
+  l.first_contact_at = attnum("first_contact_at");
+  l.converted_at = attnum("converted_at");
   if (!l.id || !l.owner_id || !l.status || !l.queue || !l.routed_at || !l.rule_id ||
       !l.routing_model)
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
@@ -367,6 +399,33 @@ RouteOptions route_options() {
             : guc_trace == TRACE_COMPACT ? TraceLevel::Compact
                                          : TraceLevel::Off;
   return o;
+}
+
+}  // namespace leadroute::pg
+
+namespace leadroute::pg {
+
+void notify_rep(const Rep& rep, const char* event, int64_t lead_id, const Decision& d,
+                TimestampTz at, std::optional<TimestampTz> sla_due_at) {
+  if (rep.notify_channel == "none") return;
+  PendingNotification n;
+  n.created_at = at;
+  n.event = event;
+  n.lead_id = lead_id;
+  n.rep_id = rep.id;
+  n.channel = rep.notify_channel;
+  n.recipient = !rep.notify_address.empty() ? rep.notify_address : rep.email;
+  JsonWriter w;
+  w.begin_object().key("event").value(event).key("lead_id").value(lead_id);
+  w.key("rep_id").value(rep.id).key("rep").value(rep.name);
+  w.key("rule_id");
+  d.rule_id ? w.value(*d.rule_id) : w.null();
+  w.key("routing_model").value(routing_model_name(d.model));
+  w.end_object();
+  n.payload = w.take();
+  n.sla_due_at = sla_due_at;
+  n.nest_level = GetCurrentTransactionNestLevel();
+  buffer_notification(std::move(n));
 }
 
 }  // namespace leadroute::pg

@@ -18,7 +18,7 @@ namespace leadroute::pg {
 struct Catalog {
   Oid schema;
   Oid reps, pools, pool_members, rules, freemail_domains, leads, decisions, assignments, time_off,
-      territories;
+      territories, sla_policies;
   Oid leads_owner_open_idx, assignments_rep_time_idx;
   Oid owner;  // owner of leadroute.leads: the extension owner
 };
@@ -28,7 +28,8 @@ struct LeadLayout {
   Oid relid;
   AttrNumber input[kFieldCount];  // input columns; derived fields are 0
   AttrNumber id, attributes, captured_at, email_domain, is_freemail, account_id, match_tier,
-      owner_id, status, queue, rule_id, routing_model, routed_at, sla_due_at, escalations;
+      owner_id, status, queue, rule_id, routing_model, routed_at, sla_due_at, escalations, pool_id,
+      sla_policy_id, first_contact_at, converted_at;
 };
 
 struct BackendState {
@@ -64,5 +65,12 @@ void switch_to_owner(UserSwitch* saved, Oid owner);
 void restore_user(const UserSwitch* saved);
 
 RouteOptions route_options();
+
+// PostgreSQL counts time from 2000-01-01, the core from 1970-01-01.
+constexpr int64_t kUnixEpochShiftUs = 946684800LL * 1000000LL;
+
+// Adds a notifications row for `rep` (nothing when the rep's channel is none).
+void notify_rep(const Rep& rep, const char* event, int64_t lead_id, const Decision& d,
+                TimestampTz at, std::optional<TimestampTz> sla_due_at);
 
 }  // namespace leadroute::pg

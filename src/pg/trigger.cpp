@@ -151,6 +151,10 @@ int64_t lead_id_of(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& layout)
   return DatumGetInt64(d);
 }
 
+TimestampTz from_unix_us(int64_t us) {
+  return static_cast<TimestampTz>(us - kUnixEpochShiftUs);
+}
+
 void record_decision(RowWorkspace& ws, int64_t lead_id, TimestampTz decided_at, int32_t duration_us,
                      bool failed, Oid user, Oid owner, const char* kind) {
   PendingRecord r;
@@ -169,6 +173,13 @@ void record_decision(RowWorkspace& ws, int64_t lead_id, TimestampTz decided_at, 
   if (failed) r.error = ws.error;
   r.user = user;
   r.nest_level = GetCurrentTransactionNestLevel();
+  if (ws.decision.owner_id) r.assignment_reason = kind;  // routed or rerouted
+  if (ws.decision.sla_due_us) r.sla_due_at = from_unix_us(*ws.decision.sla_due_us);
+  r.sla_policy_id = ws.decision.sla_policy_id;
+  if (ws.decision.owner_id)
+    if (const Rep* rep = current_config().rep(*ws.decision.owner_id))
+      notify_rep(*rep, std::string_view(kind) == "routed" ? "assigned" : kind, lead_id, ws.decision,
+                 decided_at, r.sla_due_at);
   // A reroute is written at once (its caller reads it); inserts are written per statement.
   bool immediate = std::string_view(kind) != "routed";
   if (buffer_record(std::move(r)) || immediate)
@@ -186,6 +197,9 @@ void build_payload(RowWorkspace& ws, int64_t lead_id, const char* event) {
   w.key("rule_id");
   ws.decision.rule_id ? w.value(*ws.decision.rule_id) : w.null();
   w.key("routing_model").value(routing_model_name(ws.decision.model));
+  w.key("reason").value(event);
+  w.key("sla_due_us");
+  ws.decision.sla_due_us ? w.value(*ws.decision.sla_due_us) : w.null();
   w.end_object();
   ws.payload = w.take();
 }

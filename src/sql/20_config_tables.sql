@@ -13,7 +13,10 @@ CREATE TABLE leadroute.reps (
   max_open_leads  integer CHECK (max_open_leads > 0),
   max_daily_leads integer CHECK (max_daily_leads > 0),
   skills          text[] NOT NULL DEFAULT '{}',
+  notify_channel  text NOT NULL DEFAULT 'email' CHECK (notify_channel IN ('email', 'slack', 'webhook', 'none')),
+  notify_address  text,
   created_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  CONSTRAINT reps_notify_address CHECK (notify_channel NOT IN ('slack', 'webhook') OR notify_address IS NOT NULL),
   CONSTRAINT reps_backup_not_self CHECK (backup_id <> id),
   CONSTRAINT reps_manager_not_self CHECK (manager_id <> id)
 );
@@ -29,6 +32,8 @@ COMMENT ON COLUMN leadroute.reps.working_hours IS 'Weekly hours in local time, {
 COMMENT ON COLUMN leadroute.reps.max_open_leads IS 'Cap on leads owned and not closed (assigned or contacted); NULL = no cap';
 COMMENT ON COLUMN leadroute.reps.max_daily_leads IS 'Cap on leads assigned since local midnight; NULL = no cap';
 COMMENT ON COLUMN leadroute.reps.skills IS 'Skills for skills-based routing (lang:de, product:crm, ...)';
+COMMENT ON COLUMN leadroute.reps.notify_channel IS 'How the rep is notified: email (default), slack, webhook or none';
+COMMENT ON COLUMN leadroute.reps.notify_address IS 'Slack member id or webhook URL; for email, overrides reps.email';
 COMMENT ON COLUMN leadroute.reps.created_at IS 'When the rep was added';
 
 CREATE TABLE leadroute.pools (

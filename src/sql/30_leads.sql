@@ -34,11 +34,13 @@ CREATE TABLE leadroute.leads (
                                        'lost', 'disqualified')),
   queue            text,
   rule_id          bigint,
+  pool_id          bigint,
   routing_model    text CHECK (routing_model IN ('round_robin', 'weighted_round_robin', 'territory',
                                                  'skills', 'capacity', 'performance', 'account',
                                                  'queue', 'nurture', 'fallback')),
   routed_at        timestamptz,
   sla_due_at       timestamptz,
+  sla_policy_id    bigint,
   first_contact_at timestamptz,
   escalations      integer NOT NULL DEFAULT 0 CHECK (escalations >= 0),
   converted_at     timestamptz,
@@ -75,6 +77,8 @@ COMMENT ON COLUMN leadroute.leads.owner_id IS 'Output: the rep who owns the lead
 COMMENT ON COLUMN leadroute.leads.status IS 'assigned, queued or nurture after routing; then contacted, converted, lost or disqualified';
 COMMENT ON COLUMN leadroute.leads.queue IS 'Output: queue holding the lead when no rep owns it (the default queue is leadroute.default_queue; routing_error holds leads whose routing failed)';
 COMMENT ON COLUMN leadroute.leads.rule_id IS 'Output: the rule that placed the lead';
+COMMENT ON COLUMN leadroute.leads.pool_id IS 'Output: the pool the owner was picked from (escalation picks the next member of it)';
+COMMENT ON COLUMN leadroute.leads.sla_policy_id IS 'Output: the SLA policy that set sla_due_at';
 COMMENT ON COLUMN leadroute.leads.routing_model IS 'Output: the routing model that placed the lead';
 COMMENT ON COLUMN leadroute.leads.routed_at IS 'Output: when routing placed the lead';
 COMMENT ON COLUMN leadroute.leads.sla_due_at IS 'Output: first contact is due by then';
@@ -86,6 +90,8 @@ CREATE INDEX leads_owner_open_idx ON leadroute.leads (owner_id)
   WHERE status IN ('assigned', 'contacted');
 CREATE INDEX leads_queue_idx ON leadroute.leads (queue) WHERE status = 'queued';
 CREATE INDEX leads_account_id_idx ON leadroute.leads (account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX leads_sla_due_idx ON leadroute.leads (sla_due_at)
+  WHERE status = 'assigned' AND first_contact_at IS NULL;
 CREATE INDEX leads_outcome_idx ON leadroute.leads (owner_id, routed_at) WHERE status IN ('converted', 'lost');
 
 -- The engine's audit log. Rows reference leads and configuration by id without foreign keys: a
@@ -134,6 +140,8 @@ CREATE TABLE leadroute.assignments (
   pool_id     bigint,
   assigned_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
   assigned_by text NOT NULL DEFAULT CURRENT_USER,
+  sla_due_at  timestamptz,
+  sla_policy_id bigint,
   CONSTRAINT assignments_rep_or_queue CHECK (rep_id IS NOT NULL OR queue IS NOT NULL)
 );
 CREATE INDEX assignments_lead_id_idx ON leadroute.assignments (lead_id);
@@ -147,4 +155,6 @@ COMMENT ON COLUMN leadroute.assignments.reason IS 'routed, escalated, manual or 
 COMMENT ON COLUMN leadroute.assignments.rule_id IS 'The rule behind a routed or rerouted assignment';
 COMMENT ON COLUMN leadroute.assignments.pool_id IS 'The pool the rep was picked from, if any';
 COMMENT ON COLUMN leadroute.assignments.assigned_at IS 'When';
+COMMENT ON COLUMN leadroute.assignments.sla_due_at IS 'First contact was due by then for this assignment (SLA adherence is judged against it)';
+COMMENT ON COLUMN leadroute.assignments.sla_policy_id IS 'The SLA policy of this assignment';
 COMMENT ON COLUMN leadroute.assignments.assigned_by IS 'Database user who made the change (the engine records the inserting user)';

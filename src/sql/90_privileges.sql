@@ -7,8 +7,9 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA leadroute FROM PUBLIC;
 GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE
   ON leadroute.reps, leadroute.pools, leadroute.pool_members, leadroute.rules,
      leadroute.freemail_domains, leadroute.accounts, leadroute.account_domains,
-     leadroute.time_off, leadroute.territories
+     leadroute.time_off, leadroute.territories, leadroute.sla_policies
   TO leadroute_admin;
+GRANT SELECT, UPDATE ON leadroute.notifications TO leadroute_admin;
 GRANT SELECT, INSERT, UPDATE, DELETE ON leadroute.leads TO leadroute_admin;
 GRANT SELECT ON leadroute.decisions, leadroute.assignments TO leadroute_admin;
 GRANT EXECUTE ON FUNCTION
@@ -16,7 +17,10 @@ GRANT EXECUTE ON FUNCTION
     leadroute._valid_working_hours(jsonb), leadroute._valid_timezone(text),
     leadroute._valid_skills(text[]),
     leadroute.email_domain(text), leadroute.normalize_company(text), leadroute.explain(bigint),
-    leadroute.preview(jsonb), leadroute.reroute(bigint)
+    leadroute.preview(jsonb), leadroute.reroute(bigint),
+    leadroute.add_business_minutes(timestamptz, integer, jsonb, text),
+    leadroute.record_contact(bigint, timestamptz), leadroute.escalate_overdue(integer),
+    leadroute.schedule_escalation(), leadroute.unschedule_escalation()
   TO leadroute_admin;
 
 -- leadroute_ingest only inserts leads; RETURNING id is allowed, nothing else is readable.
@@ -33,6 +37,9 @@ SELECT pg_catalog.pg_extension_config_dump('leadroute.account_domains', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.time_off', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.territories', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute._owed_turns', '');
+SELECT pg_catalog.pg_extension_config_dump('leadroute.sla_policies', '');
+SELECT pg_catalog.pg_extension_config_dump('leadroute._removed_defaults', '');
+SELECT pg_catalog.pg_extension_config_dump('leadroute.notifications', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.rules', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute._freemail_removed', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.leads', '');
@@ -46,6 +53,8 @@ SELECT pg_catalog.pg_extension_config_dump('leadroute.accounts_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.time_off_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.territories_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute._owed_turns_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('leadroute.sla_policies_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('leadroute.notifications_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.leads_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.decisions_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.assignments_id_seq', '');

@@ -64,7 +64,29 @@ most=$(q "SELECT coalesce(max(n), 0) FROM (SELECT count(*) n FROM leadroute.lead
 split=$(q "SELECT count(*) FILTER (WHERE status = 'assigned') || '/' || count(*) FILTER (WHERE queue = 'unrouted') FROM leadroute.leads")
 [ "$split" = "30/22" ]; report $? "exactly 30 leads assigned and 22 in the default queue" "got $split"
 
-# 4. pg_notify is delivered at commit, never for a rolled-back lead.
+# 4. Escalation while leads are inserted and contacted in other sessions: afterwards every lead
+#    has exactly one owner or queue, and the history agrees with every lead.
+q "TRUNCATE leadroute.leads, leadroute.decisions, leadroute.assignments, leadroute.pools, leadroute.reps RESTART IDENTITY CASCADE;
+   INSERT INTO leadroute.reps (id, name, email) VALUES (9, 'Boss', 'boss@t.io');
+   INSERT INTO leadroute.reps (id, name, email, manager_id) VALUES (1,'A','a@t.io',9),(2,'B','b@t.io',9),(3,'C','c@t.io',9);
+   INSERT INTO leadroute.pools (id, name) VALUES (1, 'P');
+   INSERT INTO leadroute.pool_members (pool_id, rep_id) VALUES (1,1),(1,2),(1,3);
+   INSERT INTO leadroute.rules (name, priority, condition, action, pool_id) VALUES ('all', 10, 'TRUE', 'pool', 1);"
+"$PGBENCH" -n -c 4 -j 2 -T 8 -f "$here/insert_lead.pgbench@5" -f "$here/contact_lead.pgbench@2" \
+  -f "$here/escalate.pgbench@1" "$db" >"$out/pgbench-escalation.log" 2>&1
+report $? "pgbench: inserts, contacts and escalations for 8 s, no error" "$(tail -3 "$out/pgbench-escalation.log" | tr '\n' ' ')"
+bad=$(q "SELECT count(*) FROM leadroute.leads WHERE (owner_id IS NULL) = (queue IS NULL) AND status IN ('assigned', 'queued')")
+[ "$bad" = 0 ]; report $? "every assigned or queued lead has exactly one of owner and queue" "$bad leads do not"
+bad=$(q "SELECT count(*) FROM leadroute.leads l WHERE l.escalations <>
+           (SELECT count(*) FROM leadroute.assignments a WHERE a.lead_id = l.id AND a.reason = 'escalated')")
+[ "$bad" = 0 ]; report $? "each escalation is in the history exactly once (never twice for one breach)" "$bad leads disagree"
+bad=$(q "SELECT count(*) FROM leadroute.leads l WHERE l.owner_id IS DISTINCT FROM
+           (SELECT a.rep_id FROM leadroute.assignments a WHERE a.lead_id = l.id ORDER BY a.id DESC LIMIT 1)")
+[ "$bad" = 0 ]; report $? "every lead's owner is its latest assignment's rep" "$bad leads disagree"
+escalated=$(q "SELECT count(*) FROM leadroute.leads WHERE escalations > 0")
+[ "$escalated" -gt 0 ]; report $? "some leads were escalated during the run" "$escalated escalated"
+
+# 5. pg_notify is delivered at commit, never for a rolled-back lead.
 ( psql -X -d "$db" -c "LISTEN leadroute" -c "SELECT pg_sleep(2)" -c "SELECT 1" >"$out/listen.log" 2>&1 ) &
 listener=$!
 sleep 0.5
@@ -75,5 +97,33 @@ grep -q "\"lead_id\":$id" "$out/listen.log"; report $? "a committed lead is noti
 [ "$(grep -c 'Asynchronous notification' "$out/listen.log")" = 1 ]; report $? "a rolled-back lead is not notified"
 
 psql -X -qd postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null
+
+# 6. pg_cron runs the escalation job in a live cluster: leadroute_test is pg_cron's database
+#    (cron.database_name), where CREATE EXTENSION leadroute scheduled job leadroute-sla. An overdue
+#    lead must be escalated by the job within a little over a minute.
+db=leadroute_test
+if [ "$(q "SELECT count(*) FROM pg_extension WHERE extname IN ('pg_cron', 'leadroute')")" = 2 ]; then
+  job=$(q "SELECT count(*) FROM cron.job WHERE jobname = 'leadroute-sla' AND schedule = '* * * * *'")
+  [ "$job" = 1 ]; report $? "CREATE EXTENSION scheduled pg_cron job leadroute-sla every minute"
+  lead=$(q "INSERT INTO leadroute.reps (name, email) VALUES ('Cron A', 'cron-a@t.io'), ('Cron B', 'cron-b@t.io');
+            INSERT INTO leadroute.pools (name) VALUES ('cron pool');
+            INSERT INTO leadroute.pool_members (pool_id, rep_id)
+              SELECT p.id, r.id FROM leadroute.pools p, leadroute.reps r WHERE p.name = 'cron pool' AND r.email LIKE 'cron-%';
+            INSERT INTO leadroute.rules (name, priority, condition, action, pool_id)
+              SELECT 'cron rule', 999999, 'TRUE', 'pool', id FROM leadroute.pools WHERE name = 'cron pool';
+            INSERT INTO leadroute.leads (email) VALUES ('cron@x.com') RETURNING id" | tail -1)
+  q "UPDATE leadroute.leads SET sla_due_at = now() - interval '1 minute' WHERE id = $lead"
+  escalated=0
+  for _ in $(seq 1 80); do
+    escalated=$(q "SELECT escalations FROM leadroute.leads WHERE id = $lead")
+    [ "$escalated" -gt 0 ] && break
+    sleep 1
+  done
+  [ "$escalated" -gt 0 ]; report $? "the pg_cron job escalated an overdue lead" \
+    "$(q "SELECT string_agg(status || ': ' || coalesce(return_message, ''), '; ') FROM cron.job_run_details")"
+else
+  report 1 "pg_cron and leadroute are installed in leadroute_test"
+fi
+
 echo "# concurrency: $passed passed, $failed failed"
 [ "$failed" = 0 ]

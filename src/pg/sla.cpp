@@ -1,0 +1,437 @@
+// SLA clocks and escalation (DESIGN.md §6): add_business_minutes(), record_contact(), the UPDATE
+// trigger on leads (first contact, conversion, manual reassignment) and escalate_overdue().
+#include <string>
+
+#include "errors.h"
+#include "gucs.h"
+#include "lead_io.h"
+#include "pg_env.h"
+#include "record_writer.h"
+#include "spi_util.h"
+#include "state.h"
+
+namespace leadroute::pg {
+
+namespace {
+
+TimestampTz to_pg(int64_t unix_us) {
+  return static_cast<TimestampTz>(unix_us - kUnixEpochShiftUs);
+}
+int64_t to_unix(TimestampTz ts) {
+  return static_cast<int64_t>(ts) + kUnixEpochShiftUs;
+}
+
+// The lead as conditions see it (stored values are normalized already; account fields again).
+struct LeadSnapshot {
+  LeadValues values;
+  NormalizedStrings normalized;
+  AccountMatch match;
+};
+
+void snapshot_lead(const LeadLayout& layout, TupleDesc tupdesc, HeapTuple tuple,
+                   const RoutingConfig& config, LeadSnapshot* s) {
+  s->values.clear(config.attributes.size());
+  pg_call([&] { read_lead_tuple(layout, tupdesc, tuple, config.attributes, &s->values); });
+  NormalizationResult result = normalize_lead(s->values, s->normalized, config.freemail_domains);
+  PgRoutingEnv env;
+  s->match =
+      match_account(match_inputs(s->values, s->normalized, result), guc_fuzzy_match_threshold, env);
+  set_account_fields(s->match, &s->values);
+}
+
+std::optional<int64_t> int8_column(HeapTuple tuple, TupleDesc tupdesc, AttrNumber attnum) {
+  if (attnum <= 0) return std::nullopt;
+  struct Value {
+    bool isnull;
+    int64 v;
+  };
+  Value v = pg_call([&] {
+    Value out{true, 0};
+    Datum d = heap_getattr(tuple, attnum, tupdesc, &out.isnull);
+    if (!out.isnull) out.v = DatumGetInt64(d);
+    return out;
+  });
+  if (v.isnull) return std::nullopt;
+  return v.v;
+}
+
+// ---- escalation ------------------------------------------------------------------------------
+
+struct OverdueLeads {
+  uint64 count;
+  HeapTuple* tuples;
+  TupleDesc tupdesc;
+};
+
+// Overdue, uncontacted leads, locked without waiting for anyone (C style).
+OverdueLeads claim_overdue(int max_leads, Oid leads_relid) {
+  Oid types[2] = {TIMESTAMPTZOID, INT4OID};
+  Datum values[2] = {TimestampTzGetDatum(routing_now()), Int32GetDatum(max_leads)};
+  MemoryContext caller = CurrentMemoryContext;
+  int ret = SPI_execute_with_args(
+      "SELECT l FROM leadroute.leads l"
+      " WHERE l.status OPERATOR(pg_catalog.=) 'assigned' AND l.first_contact_at IS NULL"
+      "   AND l.sla_due_at OPERATOR(pg_catalog.<=) $1"
+      " ORDER BY l.sla_due_at LIMIT $2 FOR UPDATE SKIP LOCKED",
+      2, types, values, nullptr, false, 0);
+  if (ret != SPI_OK_SELECT)
+    elog(ERROR, "could not read overdue leads: %s", SPI_result_code_string(ret));
+  OverdueLeads out;
+  out.count = SPI_processed;
+  MemoryContext spi = MemoryContextSwitchTo(caller);
+  out.tuples = static_cast<HeapTuple*>(palloc(sizeof(HeapTuple) * (out.count + 1)));
+  out.tupdesc = lookup_rowtype_tupdesc_copy(get_rel_type_id(leads_relid), -1);
+  for (uint64 i = 0; i < out.count; ++i) {
+    bool isnull;
+    HeapTupleHeader header = DatumGetHeapTupleHeader(
+        SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+    HeapTupleData tmp;
+    tmp.t_len = HeapTupleHeaderGetDatumLength(header);
+    ItemPointerSetInvalid(&tmp.t_self);
+    tmp.t_tableOid = leads_relid;
+    tmp.t_data = header;
+    out.tuples[i] = heap_copytuple(&tmp);
+  }
+  MemoryContextSwitchTo(spi);
+  return out;
+}
+
+void store_escalation(int64 lead_id, const Decision& d, bool placed) {
+  Oid types[7] = {INT8OID, INT8OID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INT8OID, INT8OID};
+  Datum values[7];
+  char nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
+  values[0] = Int64GetDatum(lead_id);
+  if (d.owner_id)
+    values[1] = Int64GetDatum(*d.owner_id);
+  else
+    nulls[1] = 'n';
+  values[2] = CStringGetTextDatum(lead_status_name(d.status));
+  if (d.queue)
+    values[3] = CStringGetTextDatum(d.queue->c_str());
+  else
+    nulls[3] = 'n';
+  if (d.sla_due_us)
+    values[4] = TimestampTzGetDatum(to_pg(*d.sla_due_us));
+  else
+    nulls[4] = 'n';
+  if (d.sla_policy_id)
+    values[5] = Int64GetDatum(*d.sla_policy_id);
+  else
+    nulls[5] = 'n';
+  if (placed && d.pool_id)
+    values[6] = Int64GetDatum(*d.pool_id);
+  else
+    nulls[6] = 'n';
+  int ret = SPI_execute_with_args(
+      "UPDATE leadroute.leads SET owner_id = $2, status = $3, queue = $4, sla_due_at = $5,"
+      " sla_policy_id = $6, pool_id = coalesce($7, pool_id),"
+      " escalations = escalations OPERATOR(pg_catalog.+) 1"
+      " WHERE id OPERATOR(pg_catalog.=) $1",
+      7, types, values, nulls, false, 0);
+  if (ret != SPI_OK_UPDATE) elog(ERROR, "could not escalate lead: %s", SPI_result_code_string(ret));
+}
+
+int escalate(int max_leads, const Catalog& catalog, Oid user) {
+  BackendState& st = backend_state();
+  pg_call([] { spi_connect(); });
+  OverdueLeads overdue = pg_call([&] { return claim_overdue(max_leads, catalog.leads); });
+  if (overdue.count == 0) {
+    pg_call([] { spi_finish(); });
+    return 0;
+  }
+  const LeadLayout& layout = *pg_call([&] { return &resolve_layout(overdue.tupdesc); });
+  const RoutingConfig& config = current_config();
+  TimestampTz now = pg_call([] { return routing_now(); });
+  int escalated = 0;
+  LeadSnapshot lead;
+  for (uint64 i = 0; i < overdue.count; ++i) {
+    instr_time started;
+    INSTR_TIME_SET_CURRENT(started);
+    HeapTuple tuple = overdue.tuples[i];
+    int64_t lead_id = *int8_column(tuple, overdue.tupdesc, layout.id);
+    EscalationInput in;
+    in.owner_id = int8_column(tuple, overdue.tupdesc, layout.owner_id).value_or(0);
+    in.pool_id = int8_column(tuple, overdue.tupdesc, layout.pool_id);
+    in.rule_id = int8_column(tuple, overdue.tupdesc, layout.rule_id);
+    in.escalations = pg_call([&] {
+      bool isnull;
+      Datum d = heap_getattr(tuple, layout.escalations, overdue.tupdesc, &isnull);
+      return isnull ? 0 : DatumGetInt32(d);
+    });
+    in.max_escalations = guc_max_escalations;
+    snapshot_lead(layout, overdue.tupdesc, tuple, config, &lead);
+    PgRoutingEnv env;
+    Decision d = escalate_lead(config, lead.values, in, env, route_options());
+    bool placed = d.owner_id.has_value();
+    st.engine_updating = true;
+    try {
+      pg_call([&] { store_escalation(lead_id, d, placed); });
+    } catch (...) {
+      st.engine_updating = false;
+      throw;
+    }
+    st.engine_updating = false;
+    PendingRecord r;
+    r.kind = "escalated";
+    r.lead_id = lead_id;
+    r.decided_at = now;
+    r.status = d.status;
+    r.rule_id = d.rule_id;
+    r.pool_id = d.pool_id;
+    r.model = d.model;
+    r.owner_id = d.owner_id;
+    r.queue = d.queue;
+    r.fallback = false;
+    r.trace = d.trace;
+    instr_time elapsed;
+    INSTR_TIME_SET_CURRENT(elapsed);
+    INSTR_TIME_SUBTRACT(elapsed, started);
+    r.duration_us = static_cast<int32_t>(INSTR_TIME_GET_MICROSEC(elapsed));
+    r.user = user;
+    r.nest_level = pg_call([] { return GetCurrentTransactionNestLevel(); });
+    r.assignment_reason = "escalated";
+    if (d.sla_due_us) r.sla_due_at = to_pg(*d.sla_due_us);
+    r.sla_policy_id = d.sla_policy_id;
+    buffer_record(std::move(r));
+    // The new owner, and the manager of the rep who let the lead wait.
+    if (d.owner_id)
+      if (const Rep* rep = config.rep(*d.owner_id))
+        notify_rep(*rep, "escalated", lead_id, d, now,
+                   d.sla_due_us ? std::optional<TimestampTz>(to_pg(*d.sla_due_us)) : std::nullopt);
+    if (const Rep* old_owner = config.rep(in.owner_id); old_owner && old_owner->manager_id)
+      if (const Rep* manager = config.rep(*old_owner->manager_id))
+        notify_rep(*manager, "manager_alert", lead_id, d, now, std::nullopt);
+    if (guc_notify) {
+      JsonWriter w;
+      w.begin_object().key("event").value("escalated").key("lead_id").value(lead_id);
+      w.key("from").value(in.owner_id).key("owner_id");
+      d.owner_id ? w.value(*d.owner_id) : w.null();
+      w.key("queue");
+      d.queue ? w.value(*d.queue) : w.null();
+      w.key("breach").value(static_cast<int64_t>(in.escalations + 1));
+      w.end_object();
+      std::string payload = w.take();
+      pg_call([&] { Async_Notify("leadroute", payload.c_str()); });
+    }
+    ++escalated;
+  }
+  pg_call([&] { flush_records(GetCurrentTransactionNestLevel(), catalog.owner); });
+  pg_call([] { spi_finish(); });
+  return escalated;
+}
+
+// ---- the UPDATE trigger ---------------------------------------------------------------------
+
+// A person changed the owner: record it, restart the clock, tell the new owner.
+HeapTuple manual_reassignment(HeapTuple old_tuple, HeapTuple new_tuple, TupleDesc tupdesc,
+                              const LeadLayout& layout, const Catalog& catalog) {
+  const RoutingConfig& config = current_config();
+  std::optional<int64_t> owner = int8_column(new_tuple, tupdesc, layout.owner_id);
+  int64_t lead_id = *int8_column(new_tuple, tupdesc, layout.id);
+  TimestampTz now = pg_call([] { return routing_now(); });
+  Decision d;
+  d.owner_id = owner;
+  d.rule_id = std::nullopt;
+  d.model = RoutingModel::Queue;
+  if (owner) {
+    const Rep* rep = config.rep(*owner);
+    LeadSnapshot lead;
+    snapshot_lead(layout, tupdesc, new_tuple, config, &lead);
+    PgZoneClock clock;
+    if (rep) {
+      auto due = sla_due(config, lead.values, *rep, to_unix(now), clock);
+      if (due) {
+        d.sla_due_us = due->due_us;
+        d.sla_policy_id = due->policy_id;
+      }
+    }
+  }
+  // The new row: status assigned when a queued lead gets an owner; a fresh SLA clock.
+  HeapTuple result = pg_call([&] {
+    int natts = tupdesc->natts;
+    Datum* values = static_cast<Datum*>(palloc0(sizeof(Datum) * natts));
+    bool* nulls = static_cast<bool*>(palloc0(sizeof(bool) * natts));
+    bool* replace = static_cast<bool*>(palloc0(sizeof(bool) * natts));
+    auto set = [&](AttrNumber a, Datum v, bool isnull) {
+      if (a <= 0) return;
+      values[a - 1] = v;
+      nulls[a - 1] = isnull;
+      replace[a - 1] = true;
+    };
+    bool isnull;
+    char* status = TextDatumGetCString(heap_getattr(new_tuple, layout.status, tupdesc, &isnull));
+    bool contacted = !heap_attisnull(new_tuple, layout.first_contact_at, tupdesc);
+    if (d.owner_id && (strcmp(status, "queued") == 0 || strcmp(status, "nurture") == 0)) {
+      set(layout.status, CStringGetTextDatum("assigned"), false);
+      set(layout.queue, 0, true);
+    }
+    if (d.owner_id && !contacted && d.sla_due_us) {
+      set(layout.sla_due_at, TimestampTzGetDatum(to_pg(*d.sla_due_us)), false);
+      set(layout.sla_policy_id, Int64GetDatum(*d.sla_policy_id), false);
+    }
+    return heap_modify_tuple(new_tuple, tupdesc, values, nulls, replace);
+  });
+  (void)old_tuple;
+  PendingRecord r;
+  r.kind = "manual";
+  r.lead_id = lead_id;
+  r.decided_at = now;
+  r.owner_id = owner;
+  if (!owner) {
+    // Unassigned by hand: the lead moved to the queue the UPDATE set.
+    struct Text {
+      char* s;
+    };
+    Text q = pg_call([&] {
+      bool isnull;
+      Datum d = heap_getattr(new_tuple, layout.queue, tupdesc, &isnull);
+      return Text{isnull ? nullptr : TextDatumGetCString(d)};
+    });
+    r.queue = std::string(q.s ? q.s : "unassigned");
+  }
+  r.user = pg_call([] { return GetUserId(); });
+  r.nest_level = pg_call([] { return GetCurrentTransactionNestLevel(); });
+  r.write_decision = false;
+  r.assignment_reason = "manual";
+  if (d.sla_due_us) r.sla_due_at = to_pg(*d.sla_due_us);
+  r.sla_policy_id = d.sla_policy_id;
+  buffer_record(std::move(r));
+  if (owner)
+    if (const Rep* rep = config.rep(*owner))
+      notify_rep(*rep, "reassigned", lead_id, d, now,
+                 d.sla_due_us ? std::optional<TimestampTz>(to_pg(*d.sla_due_us)) : std::nullopt);
+  if (guc_notify) {
+    JsonWriter w;
+    w.begin_object().key("event").value("reassigned").key("lead_id").value(lead_id).key("owner_id");
+    owner ? w.value(*owner) : w.null();
+    w.key("sla_due_us");
+    d.sla_due_us ? w.value(*d.sla_due_us) : w.null();
+    w.end_object();
+    std::string payload = w.take();
+    pg_call([&] { Async_Notify("leadroute", payload.c_str()); });
+  }
+  (void)catalog;
+  return result;
+}
+
+bool column_changed(HeapTuple a, HeapTuple b, TupleDesc tupdesc, AttrNumber attnum) {
+  bool null_a, null_b;
+  Datum da = heap_getattr(a, attnum, tupdesc, &null_a);
+  Datum db = heap_getattr(b, attnum, tupdesc, &null_b);
+  if (null_a != null_b) return true;
+  if (null_a) return false;
+  Form_pg_attribute att = TupleDescAttr(tupdesc, attnum - 1);
+  return !datumIsEqual(da, db, att->attbyval, att->attlen);
+}
+
+}  // namespace
+
+}  // namespace leadroute::pg
+
+using namespace leadroute;
+using namespace leadroute::pg;
+
+LR_FUNCTION(leadroute_add_business_minutes) {
+  TimestampTz start = PG_GETARG_TIMESTAMPTZ(0);
+  int32 minutes = PG_GETARG_INT32(1);
+  if (PG_ARGISNULL(2))
+    PG_RETURN_TIMESTAMPTZ(start + static_cast<int64>(minutes) * USECS_PER_MINUTE);
+  Jsonb* hours_json = PG_GETARG_JSONB_P(2);
+  char* hours_text = JsonbToCString(nullptr, &hours_json->root, VARSIZE(hours_json));
+  char* zone = text_to_cstring(PG_GETARG_TEXT_PP(3));
+  if (minutes < 0)
+    ereport(ERROR,
+            (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("minutes must not be negative")));
+  if (!pg_tzset(zone))
+    ereport(ERROR,
+            (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown time zone \"%s\"", zone)));
+  WorkingHours hours;
+  try {
+    hours = WorkingHours::parse(hours_text);
+  } catch (const WorkingHoursError& e) {
+    throw UserError(ERRCODE_INVALID_PARAMETER_VALUE, e.what(), "", as_sentence(e.hint()));
+  }
+  PgZoneClock clock;
+  int64_t due = add_business_minutes(to_unix(start), minutes, hours, zone, clock);
+  PG_RETURN_TIMESTAMPTZ(to_pg(due));
+}
+
+LR_FUNCTION(leadroute_record_contact) {
+  int64 lead_id = PG_GETARG_INT64(0);
+  TimestampTz at = PG_ARGISNULL(1) ? GetCurrentTimestamp() : PG_GETARG_TIMESTAMPTZ(1);
+  Oid types[2] = {INT8OID, TIMESTAMPTZOID};
+  Datum values[2] = {Int64GetDatum(lead_id), TimestampTzGetDatum(at)};
+  spi_connect();
+  // First contact is set once; the status moves from assigned to contacted (a closed lead keeps
+  // its status).
+  int ret = SPI_execute_with_args(
+      "UPDATE leadroute.leads SET first_contact_at = coalesce(first_contact_at, $2),"
+      " status = CASE WHEN status OPERATOR(pg_catalog.=) 'assigned' THEN 'contacted' ELSE status "
+      "END"
+      " WHERE id OPERATOR(pg_catalog.=) $1",
+      2, types, values, nullptr, false, 0);
+  if (ret != SPI_OK_UPDATE)
+    elog(ERROR, "could not record contact: %s", SPI_result_code_string(ret));
+  uint64 updated = SPI_processed;
+  spi_finish();
+  if (updated == 0)
+    ereport(ERROR, (errcode(ERRCODE_NO_DATA_FOUND),
+                    errmsg("lead %lld does not exist", static_cast<long long>(lead_id))));
+  PG_RETURN_VOID();
+}
+
+LR_FUNCTION(leadroute_escalate_overdue) {
+  int32 max_leads = PG_ARGISNULL(0) ? 1000 : PG_GETARG_INT32(0);
+  if (max_leads < 1)
+    ereport(ERROR,
+            (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("max_leads must be at least 1")));
+  const Catalog& catalog = resolve_catalog();
+  Oid caller = GetUserId();
+  UserSwitch saved;
+  switch_to_owner(&saved, catalog.owner);
+  int n = escalate(max_leads, catalog, caller);
+  restore_user(&saved);
+  PG_RETURN_INT32(n);
+}
+
+// BEFORE UPDATE ON leads: first contact and conversion times; a manual change of owner is
+// recorded (assignments, reason manual) and restarts the SLA clock.
+LR_FUNCTION(leadroute_lead_updated) {
+  if (!CALLED_AS_TRIGGER(fcinfo))
+    ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                    errmsg("leadroute._lead_updated() can only be called as a trigger")));
+  TriggerData* td = reinterpret_cast<TriggerData*>(fcinfo->context);
+  HeapTuple old_tuple = td->tg_trigtuple;
+  HeapTuple new_tuple = td->tg_newtuple;
+  TupleDesc tupdesc = RelationGetDescr(td->tg_relation);
+  const Catalog& catalog = resolve_catalog();
+  const LeadLayout& layout = resolve_layout(tupdesc);
+  BackendState& st = backend_state();
+  if (st.engine_updating) return PointerGetDatum(new_tuple);
+  // Stamps: first contact (once) and conversion.
+  bool isnull;
+  char* status = TextDatumGetCString(heap_getattr(new_tuple, layout.status, tupdesc, &isnull));
+  Datum values[2];
+  bool nulls[2] = {false, false};
+  int replace_cols[2];
+  int n = 0;
+  TimestampTz now = routing_now();
+  if (strcmp(status, "contacted") == 0 &&
+      heap_attisnull(new_tuple, layout.first_contact_at, tupdesc)) {
+    replace_cols[n] = layout.first_contact_at;
+    values[n++] = TimestampTzGetDatum(now);
+  }
+  if (strcmp(status, "converted") == 0 && heap_attisnull(new_tuple, layout.converted_at, tupdesc)) {
+    replace_cols[n] = layout.converted_at;
+    values[n++] = TimestampTzGetDatum(now);
+  }
+  if (n > 0)
+    new_tuple = heap_modify_tuple_by_cols(new_tuple, tupdesc, n, replace_cols, values, nulls);
+  if (!column_changed(old_tuple, new_tuple, tupdesc, layout.owner_id))
+    return PointerGetDatum(new_tuple);
+  UserSwitch saved;
+  switch_to_owner(&saved, catalog.owner);
+  HeapTuple result = manual_reassignment(old_tuple, new_tuple, tupdesc, layout, catalog);
+  restore_user(&saved);
+  return PointerGetDatum(result);
+}
