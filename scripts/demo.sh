@@ -18,19 +18,25 @@ fi
 echo "== Starting a private PostgreSQL 15 with pg_cron (port 55433) =="
 scripts/cluster.sh start demo
 eval "$(scripts/cluster.sh env demo)"
-psql -Xq -v ON_ERROR_STOP=1 -c "DROP EXTENSION IF EXISTS leadroute CASCADE" -c "CREATE EXTENSION leadroute CASCADE"
+# pg_cron first, in the same database, so that CREATE EXTENSION leadroute schedules the
+# every-minute SLA escalation job itself.
+psql -Xq -v ON_ERROR_STOP=1 -c "DROP EXTENSION IF EXISTS leadroute CASCADE" \
+  -c "CREATE EXTENSION IF NOT EXISTS pg_cron" -c "CREATE EXTENSION leadroute CASCADE"
 
 echo "== Loading the demo organization (10 reps, 6 accounts, 3 pools, 9 rules) =="
 psql -Xq -v ON_ERROR_STOP=1 -f demo/org.sql
 echo "== Routing 32 inbound leads =="
 psql -Xq -v ON_ERROR_STOP=1 -f demo/leads.sql
 psql -Xq -v ON_ERROR_STOP=1 -f demo/report.sql
+psql -Xq -v ON_ERROR_STOP=1 -f demo/sla.sql
 
 cat <<EOT
 
 == Your turn ==
 Connect:        psql -h /tmp -p $PGPORT -U postgres $PGDATABASE
 Try:            SELECT leadroute.explain(1);
+                SELECT * FROM leadroute.assignments WHERE lead_id = 1;
+                SELECT * FROM cron.job_run_details ORDER BY start_time DESC LIMIT 3;
                 INSERT INTO leadroute.leads (email, country, source) VALUES ('you@newco.com', 'US', 'demo_request') RETURNING owner_id, rule_id;
 Stop it:        make demo-stop
 EOT

@@ -57,8 +57,8 @@ UPDATE leadroute.reps SET active = false WHERE id = 2;
 INSERT INTO leadroute.leads (email) SELECT 'x' || g || '@corp' || g || '.com' FROM generate_series(1, 4) g RETURNING owner_id;
 SELECT * FROM pg_temp.explain(16);
 -- preview() decides without storing anything or moving a rotation.
-SELECT leadroute.preview('{"email": "ceo@newco.io", "country": "US", "employees": 120}') - 'trace' AS preview;
-SELECT leadroute.preview('{"email": "ceo@newco.io", "country": "US", "employees": 120}') - 'trace' AS same_again;
+SELECT leadroute.preview('{"email": "ceo@newco.io", "country": "US", "employees": 120}') - 'trace' - 'sla_due_at' AS preview;
+SELECT leadroute.preview('{"email": "ceo@newco.io", "country": "US", "employees": 120}') - 'trace' - 'sla_due_at' AS same_again;
 SELECT jsonb_pretty(leadroute.preview('{"email": "x@y.de", "country": "DE", "employees": 2000}') -> 'trace');
 SELECT leadroute.preview('{"email": "ceo@newco.io", "contry": "US"}');
 SELECT leadroute.preview('{"employees": "many"}');
@@ -66,7 +66,7 @@ SELECT leadroute.preview('[1, 2]');
 SELECT count(*) AS leads_stored FROM leadroute.leads;
 -- reroute() routes a stored lead again, e.g. after the config changed.
 UPDATE leadroute.reps SET active = true WHERE id IN (4, 5);
-SELECT leadroute.reroute(12) - 'trace' AS rerouted;
+SELECT leadroute.reroute(12) - 'trace' - 'sla_due_at' AS rerouted;
 SELECT lead_id, kind, owner_id, rule_id FROM leadroute.decisions WHERE lead_id = 12 ORDER BY id;
 SELECT lead_id, rep_id, reason FROM leadroute.assignments WHERE lead_id = 12 ORDER BY id;
 SELECT * FROM pg_temp.explain(12);

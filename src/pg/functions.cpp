@@ -55,7 +55,18 @@ std::string decision_summary_json(const Decision& d, const LeadValues& lead) {
   d.account_id ? w.value(*d.account_id) : w.null();
   w.key("match_tier");
   d.match_tier ? w.value(*d.match_tier) : w.null();
-  w.key("sla_due_at").null();
+  w.key("sla_due_at");
+  if (d.sla_due_us) {
+    // The same ISO 8601 form as jsonb_build_object gives a timestamptz (the notification payload).
+    char buf[MAXDATELEN + 1];
+    TimestampTz due = *d.sla_due_us - kUnixEpochShiftUs;
+    pg_call([&] { JsonEncodeDateTime(buf, TimestampTzGetDatum(due), TIMESTAMPTZOID, nullptr); });
+    w.value(std::string_view(buf));
+  } else {
+    w.null();
+  }
+  w.key("sla_policy_id");
+  d.sla_policy_id ? w.value(*d.sla_policy_id) : w.null();
   const ValueView& domain = lead.get(FieldId::EmailDomain);
   w.key("email_domain");
   domain.kind == ValueKind::Text ? w.value(domain.text) : w.null();
@@ -134,8 +145,9 @@ void update_lead(HeapTuple routed, TupleDesc tupdesc, Oid leads_relid, int64_t l
       "  language = (r).language, attributes = (r).attributes,"
       "  email_domain = (r).email_domain, is_freemail = (r).is_freemail,"
       "  account_id = (r).account_id, match_tier = (r).match_tier, owner_id = (r).owner_id,"
-      "  status = (r).status, queue = (r).queue, rule_id = (r).rule_id,"
-      "  routing_model = (r).routing_model, routed_at = (r).routed_at"
+      "  status = (r).status, queue = (r).queue, rule_id = (r).rule_id, pool_id = (r).pool_id,"
+      "  routing_model = (r).routing_model, routed_at = (r).routed_at,"
+      "  sla_due_at = (r).sla_due_at, sla_policy_id = (r).sla_policy_id"
       " FROM (SELECT $1 AS r) n WHERE l.id OPERATOR(pg_catalog.=) $2",
       2, types, values, nullptr, false, 0);
   if (ret != SPI_OK_UPDATE) elog(ERROR, "could not update lead: %s", SPI_result_code_string(ret));

@@ -1,7 +1,7 @@
 -- SLA clocks, first contact, escalation, manual reassignment and notifications (DESIGN.md §6).
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(29);
+SELECT plan(30);
 SET LOCAL leadroute.now = '2026-03-04 15:00:00+00';   -- Wednesday
 SET LOCAL leadroute.max_escalations = 2;
 TRUNCATE leadroute.notifications;
@@ -51,7 +51,10 @@ INSERT INTO leadroute.leads (id, email, source) SELECT 5, 'e@x.com', 'cy'
 SELECT is((SELECT sla_due_at FROM leadroute.leads WHERE id = 5), '2026-03-05 10:30+00'::timestamptz,
           'a lead at 17:30 with 60 business minutes left today: due 10:30 the next working day');
 SET LOCAL leadroute.now = '2026-03-04 15:00:00+00';
-SELECT is(leadroute.preview('{"source": "demo_request"}') ->> 'sla_due_at', NULL, 'preview shows no stored due time...');
+SELECT results_eq($$SELECT (p ->> 'sla_due_at')::timestamptz, (p ->> 'sla_policy_id')::bigint
+                      FROM leadroute.preview('{"source": "demo_request"}') p$$,
+                  $$VALUES ('2026-03-04 15:05+00'::timestamptz, (SELECT id FROM leadroute.sla_policies WHERE name = 'Demo requests and pricing pages'))$$,
+                  'preview shows the SLA the lead would get');
 
 -- First contact stops the clock.
 UPDATE leadroute.leads SET status = 'contacted' WHERE id = 2;
@@ -102,5 +105,13 @@ SELECT results_eq($$SELECT event, channel, recipient FROM leadroute.notification
                   'assignments, escalations and manager alerts reach each rep''s channel (Dee: none)');
 SELECT ok((SELECT bool_and(payload ? 'sla_due_at' AND payload ? 'rule_id') FROM leadroute.notifications),
           'payloads carry the rule and the due time');
+-- reroute() routes the lead again: a fresh clock from the policy that matches now.
+SET LOCAL leadroute.now = '2026-03-04 15:30:00+00';
+SELECT leadroute.reroute(1) IS NOT NULL;
+SELECT results_eq($$SELECT l.sla_due_at, l.sla_policy_id, l.pool_id, a.sla_due_at
+                      FROM leadroute.leads l JOIN leadroute.assignments a ON a.lead_id = l.id AND a.reason = 'rerouted'
+                     WHERE l.id = 1$$,
+                  $$VALUES ('2026-03-04 15:35+00'::timestamptz, (SELECT id FROM leadroute.sla_policies WHERE name = 'Demo requests and pricing pages'), 1::bigint, '2026-03-04 15:35+00'::timestamptz)$$,
+                  'reroute() restarts the clock on the lead and its assignment');
 SELECT * FROM finish();
 ROLLBACK;
