@@ -10,12 +10,16 @@ SELECT p.priority, p.name, p.condition, p.response_minutes AS minutes, p.busines
   FROM leadroute.sla_policies p LEFT JOIN leadroute.leads l ON l.sla_policy_id = p.id
  GROUP BY p.id ORDER BY p.priority;
 \echo '== pg_cron escalates overdue leads every minute =='
-SELECT jobname, schedule, command FROM cron.job WHERE jobname = 'leadroute-sla';
+SELECT jobname, schedule, database, left(command, 60) || '…' AS command FROM cron.job WHERE jobname = 'leadroute-sla';
 
 \echo '== Reps call back the first six leads =='
-SELECT l.id, r.name AS rep, leadroute.record_contact(l.id) AS contacted
+SELECT leadroute.record_contact(id, routed_at + (40 + id * 37 % 200) * interval '1 second')
+  FROM (SELECT id, routed_at FROM leadroute.leads WHERE status = 'assigned' ORDER BY id LIMIT 6) l \g /dev/null
+SELECT l.id, r.name AS rep, l.source, l.status,
+       to_char(l.first_contact_at - l.routed_at, 'FMMI"m "SS"s"') AS "speed to contact",
+       CASE WHEN l.first_contact_at <= l.sla_due_at THEN 'met' ELSE 'missed' END AS sla
   FROM leadroute.leads l JOIN leadroute.reps r ON r.id = l.owner_id
- WHERE l.status = 'assigned' ORDER BY l.id LIMIT 6;
+ WHERE l.first_contact_at IS NOT NULL ORDER BY l.id;
 
 \echo '== Ten minutes later: demo requests and pricing pages (5 minutes) are overdue =='
 -- leadroute.now moves this session's clock, so the demo does not have to wait; pg_cron would
