@@ -3,19 +3,22 @@
 #   scripts/cluster.sh start NAME [--fresh]   create if needed, start, print connection settings
 #   scripts/cluster.sh stop NAME
 #   scripts/cluster.sh env NAME               print export lines (PGHOST, PGPORT, PGUSER, PGDATABASE)
-# NAME is demo (port 55433, database leadroute_demo) or test (port 55432, database leadroute_test).
+# NAME is demo (port 55433, database leadroute_demo) or test (port 55432, database leadroute_test);
+# any other NAME needs LEADROUTE_PORT, which also overrides the two defaults. LEADROUTE_DATADIR
+# overrides the data directory (/tmp/leadroute-NAME).
 # The server runs as the postgres user when invoked as root (initdb refuses root).
 set -euo pipefail
 
 PG_MAJOR=15
-PGBIN=/usr/lib/postgresql/$PG_MAJOR/bin
+# LEADROUTE_PGBIN: a relocated copy of the server (see DEVELOPERS.md, "Working in parallel").
+PGBIN=${LEADROUTE_PGBIN:-/usr/lib/postgresql/$PG_MAJOR/bin}
 cmd=${1:?usage: cluster.sh start|stop|env NAME [--fresh]}
 name=${2:?usage: cluster.sh start|stop|env NAME [--fresh]}
 fresh=${3:-}
 
 case "$name" in
-  demo) port=55433 ;;
-  test) port=55432 ;;
+  demo) port=${LEADROUTE_PORT:-55433} ;;
+  test) port=${LEADROUTE_PORT:-55432} ;;
   *) port=${LEADROUTE_PORT:?set LEADROUTE_PORT for cluster $name} ;;
 esac
 db=leadroute_$name
