@@ -9,10 +9,10 @@ SELECT c.relname, c.relkind, obj_description(c.oid, 'pg_class') IS NOT NULL AS h
   FROM pg_class c
  WHERE c.relnamespace = 'leadroute'::regnamespace AND c.relkind IN ('r', 'v')
  ORDER BY 1;
--- Every user-visible column has a comment.
+-- Every user-visible column (of tables and views) has a comment.
 SELECT c.relname, a.attname
   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
- WHERE c.relnamespace = 'leadroute'::regnamespace AND c.relkind = 'r'
+ WHERE c.relnamespace = 'leadroute'::regnamespace AND c.relkind IN ('r', 'v')
    AND c.relname NOT LIKE '\_%' AND a.attnum > 0 AND NOT a.attisdropped
    AND col_description(c.oid, a.attnum) IS NULL;
 -- Every function has a comment and a pinned search_path (C triggers are written to be immune).

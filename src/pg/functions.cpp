@@ -146,7 +146,7 @@ void update_lead(HeapTuple routed, TupleDesc tupdesc, Oid leads_relid, int64_t l
       "  email_domain = (r).email_domain, is_freemail = (r).is_freemail,"
       "  account_id = (r).account_id, match_tier = (r).match_tier, owner_id = (r).owner_id,"
       "  status = (r).status, queue = (r).queue, rule_id = (r).rule_id, pool_id = (r).pool_id,"
-      "  routing_model = (r).routing_model, routed_at = (r).routed_at,"
+      "  routing_model = (r).routing_model,"
       "  sla_due_at = (r).sla_due_at, sla_policy_id = (r).sla_policy_id"
       " FROM (SELECT $1 AS r) n WHERE l.id OPERATOR(pg_catalog.=) $2",
       2, types, values, nullptr, false, 0);

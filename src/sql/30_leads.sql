@@ -80,7 +80,7 @@ COMMENT ON COLUMN leadroute.leads.rule_id IS 'Output: the rule that placed the l
 COMMENT ON COLUMN leadroute.leads.pool_id IS 'Output: the pool the owner was picked from (escalation picks the next member of it)';
 COMMENT ON COLUMN leadroute.leads.sla_policy_id IS 'Output: the SLA policy that set sla_due_at';
 COMMENT ON COLUMN leadroute.leads.routing_model IS 'Output: the routing model that placed the lead';
-COMMENT ON COLUMN leadroute.leads.routed_at IS 'Output: when routing placed the lead';
+COMMENT ON COLUMN leadroute.leads.routed_at IS 'Output: when routing first placed the lead (reroute() keeps it; the decisions and assignments tables have every later placement)';
 COMMENT ON COLUMN leadroute.leads.sla_due_at IS 'Output: first contact is due by then';
 COMMENT ON COLUMN leadroute.leads.first_contact_at IS 'When the owner first contacted the lead';
 COMMENT ON COLUMN leadroute.leads.escalations IS 'How many times the lead was escalated for a missed SLA';

@@ -48,6 +48,10 @@ BEGIN
   IF TG_TABLE_NAME = '_removed_defaults' THEN
     IF NEW.tbl OPERATOR(pg_catalog.=) 'sla_policies' THEN
       DELETE FROM leadroute.sla_policies WHERE name OPERATOR(pg_catalog.=) NEW.name AND shipped;
+    ELSIF NEW.tbl OPERATOR(pg_catalog.=) 'metric_settings' THEN
+      DELETE FROM leadroute.metric_settings WHERE name OPERATOR(pg_catalog.=) NEW.name AND shipped;
+    ELSIF NEW.tbl OPERATOR(pg_catalog.=) 'alert_thresholds' THEN
+      DELETE FROM leadroute.alert_thresholds WHERE alert OPERATOR(pg_catalog.=) NEW.name AND shipped;
     END IF;
     RETURN NEW;
   END IF;

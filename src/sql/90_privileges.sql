@@ -20,8 +20,24 @@ GRANT EXECUTE ON FUNCTION
     leadroute.preview(jsonb), leadroute.reroute(bigint),
     leadroute.add_business_minutes(timestamptz, integer, jsonb, text),
     leadroute.record_contact(bigint, timestamptz), leadroute.escalate_overdue(integer),
-    leadroute.schedule_escalation(), leadroute.unschedule_escalation()
+    leadroute.schedule_jobs(), leadroute.unschedule_jobs(), leadroute.refresh_metrics(integer)
   TO leadroute_admin;
+GRANT SELECT, INSERT, UPDATE, DELETE ON leadroute.metric_settings, leadroute.alert_thresholds TO leadroute_admin;
+
+-- leadroute_analyst reads the metric views and nothing else (the views read the tables with
+-- their owner's rights; the analyst needs no table).
+GRANT SELECT
+  ON leadroute.metrics_speed_to_lead, leadroute.metrics_speed_to_contact, leadroute.metrics_fallback_rate,
+     leadroute.metrics_sla_adherence, leadroute.metrics_routing_accuracy, leadroute.metrics_conversion,
+     leadroute.metrics_rep_load, leadroute.metrics_fairness, leadroute.metrics_rule_hits, leadroute.alerts
+  TO leadroute_analyst, leadroute_admin;
+GRANT SELECT ON leadroute.metric_settings, leadroute.alert_thresholds TO leadroute_analyst;
+-- Functions are called as the user of a view: the views' internal functions (aggregable facts
+-- without ids or personal data, and the rows of two views) must be callable by whoever may read
+-- the views.
+GRANT EXECUTE ON FUNCTION leadroute._metric_live_facts(), leadroute._metric_live_pool_assignments(),
+    leadroute._alert_values(), leadroute._metrics_rep_load(), leadroute._metrics_rule_hits()
+  TO leadroute_analyst, leadroute_admin;
 
 -- leadroute_ingest only inserts leads; RETURNING id is allowed, nothing else is readable.
 GRANT INSERT ON leadroute.leads TO leadroute_ingest;
@@ -46,6 +62,8 @@ SELECT pg_catalog.pg_extension_config_dump('leadroute.leads', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.decisions', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.assignments', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.freemail_domains', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('leadroute.metric_settings', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('leadroute.alert_thresholds', 'WHERE NOT shipped');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.reps_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.pools_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.rules_id_seq', '');

@@ -1,0 +1,748 @@
+-- Metrics for analysts (DESIGN.md §7): the guide's core routing metrics as views, alerts with
+-- thresholds a DBA edits, and the rollups that keep the views fast over years of history.
+--
+-- How the views stay fast and exact. Every lead-based metric is a function of per-lead facts
+-- (_metric_lead_facts) grouped by the day the lead was captured, in the reporting time zone.
+-- refresh_metrics() (pg_cron, every ten minutes) stores per-day results for days that are over
+-- (_metric_daily*); a view reads those stored days and computes the rest live from the leads:
+-- the days after the rollup (_metrics_state.rollup_until) and the days a late change made stale
+-- (_metrics_dirty, marked by triggers when a lead, assignment or decision older than two days
+-- changes). So a view is always exactly what a full computation over the tables would give; the
+-- rollup only decides how much of it is read instead of computed. Refresh never has to run for
+-- the numbers to be right, only for them to be fast.
+
+-- ---- Settings -------------------------------------------------------------------------------
+
+CREATE TABLE leadroute.metric_settings (
+  name        text PRIMARY KEY CHECK (name IN ('reporting_timezone', 'high_intent_sources', 'alert_window')),
+  value       text NOT NULL,
+  description text,
+  shipped     boolean NOT NULL DEFAULT false
+);
+COMMENT ON TABLE leadroute.metric_settings IS 'Settings of the metric views and alerts (edit the value; without its row a setting has its default)';
+COMMENT ON COLUMN leadroute.metric_settings.name IS 'reporting_timezone, high_intent_sources or alert_window';
+COMMENT ON COLUMN leadroute.metric_settings.value IS 'The value, as text: a time zone name, a text[] literal of lead sources, an interval';
+COMMENT ON COLUMN leadroute.metric_settings.description IS 'What the setting does';
+COMMENT ON COLUMN leadroute.metric_settings.shipped IS 'true for the default shipped with the extension (an edited row becomes the user''s own)';
+INSERT INTO leadroute.metric_settings (name, value, description, shipped) VALUES
+  ('reporting_timezone', 'UTC', 'Time zone of the days and weeks in the metric views (weeks start on Monday)', true),
+  ('high_intent_sources', '{demo_request,pricing_page}', 'Lead sources counted as high intent by the assignment-time alert', true),
+  ('alert_window', '7 days', 'How far back the alerts look, from now', true);
+
+CREATE TABLE leadroute.alert_thresholds (
+  alert       text PRIMARY KEY CHECK (alert IN ('fallback_rate', 'sla_breach_rate', 'manual_reassignment_rate',
+                                                 'high_intent_assignment_seconds')),
+  threshold   numeric NOT NULL CHECK (threshold >= 0),
+  description text,
+  shipped     boolean NOT NULL DEFAULT false
+);
+COMMENT ON TABLE leadroute.alert_thresholds IS 'Thresholds of leadroute.alerts: an alert fires when its value over the alert window exceeds the threshold';
+COMMENT ON COLUMN leadroute.alert_thresholds.alert IS 'The alert';
+COMMENT ON COLUMN leadroute.alert_thresholds.threshold IS 'Fires above this value (a fraction for rates, seconds for times)';
+COMMENT ON COLUMN leadroute.alert_thresholds.description IS 'What the alert watches';
+COMMENT ON COLUMN leadroute.alert_thresholds.shipped IS 'true for the default shipped with the extension (an edited row becomes the user''s own)';
+INSERT INTO leadroute.alert_thresholds (alert, threshold, description, shipped) VALUES
+  ('fallback_rate', 0.10, 'Share of routed leads placed by the catch-all rule or the default queue', true),
+  ('sla_breach_rate', 0.15, 'Share of leads with a decided SLA whose first contact came after the due time (or never)', true),
+  ('manual_reassignment_rate', 0.20, 'Share of leads routed to a rep whose owner was changed by hand within 48 hours', true),
+  ('high_intent_assignment_seconds', 120, 'Average seconds from capture to first assignment of high-intent leads', true);
+
+-- Validates a settings row; a new reporting time zone drops the rollups (they are per day in
+-- that zone) and the views compute live until refresh_metrics() rebuilds them.
+CREATE FUNCTION leadroute._metric_settings_changed() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER
+  SET search_path = pg_catalog, pg_temp
+  AS $body$
+DECLARE
+  zone text;
+BEGIN
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    BEGIN
+      CASE NEW.name
+        WHEN 'reporting_timezone' THEN PERFORM pg_catalog.now() AT TIME ZONE NEW.value;
+        WHEN 'high_intent_sources' THEN PERFORM NEW.value::text[];
+        WHEN 'alert_window' THEN
+          IF NEW.value::interval <= interval '0' THEN RAISE EXCEPTION 'must be positive'; END IF;
+      END CASE;
+    EXCEPTION WHEN OTHERS THEN
+      RAISE EXCEPTION 'invalid value % for metric setting %', pg_catalog.quote_literal(NEW.value), NEW.name
+        USING ERRCODE = 'invalid_parameter_value', DETAIL = SQLERRM,
+              HINT = CASE NEW.name
+                       WHEN 'reporting_timezone' THEN 'Use a name from pg_timezone_names, e.g. ''America/New_York''.'
+                       WHEN 'high_intent_sources' THEN 'Use a text array literal, e.g. ''{demo_request,pricing_page}''.'
+                       ELSE 'Use a positive interval, e.g. ''7 days''.' END;
+    END;
+  END IF;
+  SELECT coalesce((SELECT value FROM leadroute.metric_settings WHERE name OPERATOR(pg_catalog.=) 'reporting_timezone'), 'UTC')
+    INTO zone;
+  IF zone IS DISTINCT FROM (SELECT timezone FROM leadroute._metrics_state) THEN
+    PERFORM leadroute._metrics_reset(zone);
+  END IF;
+  RETURN NULL;
+END
+$body$;
+COMMENT ON FUNCTION leadroute._metric_settings_changed() IS 'Internal: validates metric settings; a new reporting time zone resets the rollups';
+
+-- Shipped rows of the two settings tables: a dumped row (pg_dump, restore) replaces the default
+-- of the same key, an edited default becomes the user's own row, a deleted default is remembered.
+CREATE FUNCTION leadroute._replace_shipped_row() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER
+  SET search_path = pg_catalog, pg_temp
+  AS $body$
+DECLARE
+  key_column text := TG_ARGV[0];
+  new_key text;
+  old_key text;
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    EXECUTE pg_catalog.format('SELECT ($1).%I', key_column) INTO new_key USING NEW;
+    IF NOT NEW.shipped THEN
+      EXECUTE pg_catalog.format('DELETE FROM leadroute.%I WHERE shipped AND %I OPERATOR(pg_catalog.=) $1',
+                                TG_TABLE_NAME, key_column) USING new_key;
+    END IF;
+    RETURN NEW;
+  ELSIF TG_OP = 'UPDATE' THEN
+    NEW.shipped := false;
+    RETURN NEW;
+  END IF;
+  IF OLD.shipped THEN
+    EXECUTE pg_catalog.format('SELECT ($1).%I', key_column) INTO old_key USING OLD;
+    INSERT INTO leadroute._removed_defaults VALUES (TG_TABLE_NAME, old_key) ON CONFLICT DO NOTHING;
+  END IF;
+  RETURN OLD;
+END
+$body$;
+COMMENT ON FUNCTION leadroute._replace_shipped_row() IS
+  'Internal: lets dumped rows replace shipped settings on restore, and remembers deleted defaults';
+CREATE TRIGGER replace_default BEFORE INSERT OR UPDATE OR DELETE ON leadroute.metric_settings
+  FOR EACH ROW EXECUTE FUNCTION leadroute._replace_shipped_row('name');
+CREATE TRIGGER replace_default BEFORE INSERT OR UPDATE OR DELETE ON leadroute.alert_thresholds
+  FOR EACH ROW EXECUTE FUNCTION leadroute._replace_shipped_row('alert');
+CREATE TRIGGER settings_changed AFTER INSERT OR UPDATE OR DELETE ON leadroute.metric_settings
+  FOR EACH ROW EXECUTE FUNCTION leadroute._metric_settings_changed();
+
+-- ---- Rollup state and storage ---------------------------------------------------------------
+
+CREATE TABLE leadroute._metrics_state (
+  singleton     boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  timezone      text NOT NULL,
+  rollup_until  date,
+  refreshed_at  timestamptz
+);
+COMMENT ON TABLE leadroute._metrics_state IS 'Internal: the rollups cover captured days before rollup_until, in timezone';
+INSERT INTO leadroute._metrics_state (timezone) VALUES ('UTC');
+
+CREATE TABLE leadroute._metrics_dirty (
+  id  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  day date NOT NULL
+);
+CREATE INDEX _metrics_dirty_day_idx ON leadroute._metrics_dirty (day);
+COMMENT ON TABLE leadroute._metrics_dirty IS 'Internal: days whose rollup a late change made stale (computed live until refresh_metrics())';
+
+CREATE TABLE leadroute._metric_daily (
+  day               date NOT NULL,
+  source            text,
+  leads             integer NOT NULL,
+  decided           integer NOT NULL,
+  fallback          integer NOT NULL,
+  routed_to_rep     integer NOT NULL,
+  reassigned_48h    integer NOT NULL,
+  assigned          integer NOT NULL,
+  to_lead_median    double precision,
+  to_lead_p90       double precision,
+  to_lead_avg       double precision,
+  contacted         integer NOT NULL,
+  to_contact_median double precision,
+  to_contact_p90    double precision
+);
+CREATE INDEX _metric_daily_day_idx ON leadroute._metric_daily (day);
+COMMENT ON TABLE leadroute._metric_daily IS 'Internal rollup: per captured day and source';
+
+CREATE TABLE leadroute._metric_daily_sla (
+  day           date NOT NULL,
+  source        text,
+  sla_policy_id bigint,
+  leads         integer NOT NULL,
+  met           integer NOT NULL,
+  breached      integer NOT NULL
+);
+CREATE INDEX _metric_daily_sla_day_idx ON leadroute._metric_daily_sla (day);
+COMMENT ON TABLE leadroute._metric_daily_sla IS 'Internal rollup: SLA outcomes per captured day, source and policy';
+
+CREATE TABLE leadroute._metric_daily_conversion (
+  day           date NOT NULL,
+  routing_model text,
+  rule_id       bigint,
+  leads         integer NOT NULL,
+  converted     integer NOT NULL
+);
+CREATE INDEX _metric_daily_conversion_day_idx ON leadroute._metric_daily_conversion (day);
+COMMENT ON TABLE leadroute._metric_daily_conversion IS 'Internal rollup: conversions per captured day, routing model and rule';
+
+CREATE TABLE leadroute._metric_daily_pool (
+  day     date NOT NULL,
+  pool_id bigint NOT NULL,
+  rep_id  bigint NOT NULL,
+  leads   integer NOT NULL
+);
+CREATE INDEX _metric_daily_pool_day_idx ON leadroute._metric_daily_pool (day);
+COMMENT ON TABLE leadroute._metric_daily_pool IS 'Internal rollup: leads each pool gave each rep per assignment day';
+
+-- Drops every rollup: the views compute live until the next refresh.
+CREATE FUNCTION leadroute._metrics_reset(zone text) RETURNS void
+  LANGUAGE plpgsql SECURITY DEFINER
+  SET search_path = pg_catalog, pg_temp
+  AS $body$
+BEGIN
+  DELETE FROM leadroute._metric_daily;
+  DELETE FROM leadroute._metric_daily_sla;
+  DELETE FROM leadroute._metric_daily_conversion;
+  DELETE FROM leadroute._metric_daily_pool;
+  DELETE FROM leadroute._metrics_dirty;
+  UPDATE leadroute._metrics_state SET timezone = coalesce(zone, timezone), rollup_until = NULL;
+END
+$body$;
+COMMENT ON FUNCTION leadroute._metrics_reset(text) IS 'Internal: drops the metric rollups';
+
+-- ---- Per-lead facts ---------------------------------------------------------------------------
+
+-- One row per lead with everything the metrics need. The lead's routing decision is its first
+-- decision of kind 'routed'; its first assignment is the routing itself when routing gave it a
+-- rep (timed by routed_at), else the first later assignment to a rep (a person, reroute()).
+CREATE VIEW leadroute._metric_lead_facts AS
+SELECT l.id AS lead_id,
+       l.captured_at,
+       (l.captured_at AT TIME ZONE (SELECT st.timezone FROM leadroute._metrics_state st))::date AS day,
+       l.source,
+       l.sla_policy_id,
+       CASE WHEN d.lead_id IS NOT NULL THEN d.routing_model ELSE l.routing_model END AS routing_model,
+       CASE WHEN d.lead_id IS NOT NULL THEN d.rule_id ELSE l.rule_id END AS rule_id,
+       d.lead_id IS NOT NULL AS decided,
+       coalesce(d.fallback, false) AS fallback,
+       d.owner_id IS NOT NULL AS routed_to_rep,
+       fa.first_assigned_at,
+       extract(epoch FROM fa.first_assigned_at - l.captured_at) AS seconds_to_lead,
+       extract(epoch FROM l.first_contact_at - fa.first_assigned_at) AS seconds_to_contact,
+       l.sla_due_at IS NOT NULL AND l.first_contact_at <= l.sla_due_at AS sla_met,
+       l.sla_due_at IS NOT NULL AND l.sla_due_at < coalesce(l.first_contact_at, clock.now) AS sla_breached,
+       l.sla_due_at IS NOT NULL AND l.first_contact_at IS NULL AND l.sla_due_at >= clock.now AS sla_pending,
+       d.owner_id IS NOT NULL AND EXISTS (
+         SELECT 1 FROM leadroute.assignments a
+          WHERE a.lead_id = l.id AND a.reason = 'manual'
+            AND a.assigned_at <= l.routed_at + interval '48 hours') AS reassigned_48h,
+       l.status = 'converted' AS converted
+  FROM leadroute.leads l
+ CROSS JOIN (SELECT coalesce(nullif(pg_catalog.current_setting('leadroute.now', true), '')::timestamptz,
+                             pg_catalog.now()) AS now) clock
+  LEFT JOIN LATERAL (SELECT d.lead_id, d.routing_model, d.rule_id, d.fallback, d.owner_id
+                       FROM leadroute.decisions d
+                      WHERE d.lead_id = l.id AND d.kind = 'routed'
+                      ORDER BY d.id LIMIT 1) d ON true
+ CROSS JOIN LATERAL (
+   SELECT CASE
+            WHEN d.owner_id IS NOT NULL THEN l.routed_at
+            WHEN d.lead_id IS NULL AND l.owner_id IS NOT NULL AND NOT EXISTS (
+                   SELECT 1 FROM leadroute.assignments a WHERE a.lead_id = l.id)
+              THEN l.routed_at                        -- stored already routed (an import)
+            ELSE (SELECT min(a.assigned_at) FROM leadroute.assignments a
+                   WHERE a.lead_id = l.id AND a.rep_id IS NOT NULL)
+          END AS first_assigned_at) fa;
+COMMENT ON VIEW leadroute._metric_lead_facts IS 'Internal: per-lead facts behind the metric views';
+
+-- What the views compute live: everything captured after the rollup boundary, and the stale
+-- days (usually none). These run as functions, not views, for three reasons: the planner sees
+-- each as the few thousand rows it returns (not a third of the leads table, as it would guess for
+-- a range whose bound comes from a subquery), so it never decides to JIT-compile a 10 ms query
+-- for a second; each index range is planned with its real bounds; and the analyst, who may read
+-- the views but not the tables, gets the rows without any table privilege. The facts carry no
+-- lead id and no personal data.
+CREATE FUNCTION leadroute._metric_live_facts(
+    OUT day date, OUT source text, OUT sla_policy_id bigint, OUT routing_model text, OUT rule_id bigint,
+    OUT decided boolean, OUT fallback boolean, OUT routed_to_rep boolean, OUT first_assigned_at timestamptz,
+    OUT seconds_to_lead numeric, OUT seconds_to_contact numeric,
+    OUT sla_met boolean, OUT sla_breached boolean, OUT sla_pending boolean,
+    OUT reassigned_48h boolean, OUT converted boolean)
+  RETURNS SETOF record
+  LANGUAGE sql STABLE SECURITY DEFINER ROWS 5000
+  SET search_path = pg_catalog, pg_temp
+  SET jit = off
+  AS $$
+  WITH st AS (SELECT timezone, rollup_until FROM leadroute._metrics_state),
+  ranges AS (
+    SELECT CASE WHEN st.rollup_until IS NULL THEN '-infinity'::timestamptz
+                ELSE st.rollup_until::timestamp AT TIME ZONE st.timezone END AS lo,
+           'infinity'::timestamptz AS hi
+      FROM st
+    UNION ALL
+    SELECT x.day::timestamp AT TIME ZONE st.timezone, (x.day + 1)::timestamp AT TIME ZONE st.timezone
+      FROM (SELECT DISTINCT d.day FROM leadroute._metrics_dirty d) x, st
+     WHERE x.day < st.rollup_until)
+  SELECT f.day, f.source, f.sla_policy_id, f.routing_model, f.rule_id, f.decided, f.fallback,
+         f.routed_to_rep, f.first_assigned_at, f.seconds_to_lead, f.seconds_to_contact, f.sla_met,
+         f.sla_breached, f.sla_pending, f.reassigned_48h, f.converted
+    FROM ranges r
+   CROSS JOIN LATERAL (SELECT * FROM leadroute._metric_lead_facts f
+                        WHERE f.captured_at >= r.lo AND f.captured_at < r.hi OFFSET 0) f
+$$;
+COMMENT ON FUNCTION leadroute._metric_live_facts() IS 'Internal: per-lead facts of the days not (validly) rolled up';
+
+CREATE FUNCTION leadroute._metric_live_pool_assignments(OUT day date, OUT pool_id bigint, OUT rep_id bigint)
+  RETURNS SETOF record
+  LANGUAGE sql STABLE SECURITY DEFINER ROWS 5000
+  SET search_path = pg_catalog, pg_temp
+  SET jit = off
+  AS $$
+  WITH st AS (SELECT timezone, rollup_until FROM leadroute._metrics_state),
+  ranges AS (
+    SELECT CASE WHEN st.rollup_until IS NULL THEN '-infinity'::timestamptz
+                ELSE st.rollup_until::timestamp AT TIME ZONE st.timezone END AS lo,
+           'infinity'::timestamptz AS hi
+      FROM st
+    UNION ALL
+    SELECT x.day::timestamp AT TIME ZONE st.timezone, (x.day + 1)::timestamp AT TIME ZONE st.timezone
+      FROM (SELECT DISTINCT d.day FROM leadroute._metrics_dirty d) x, st
+     WHERE x.day < st.rollup_until)
+  SELECT (a.assigned_at AT TIME ZONE st.timezone)::date, a.pool_id, a.rep_id
+    FROM ranges r
+   CROSS JOIN LATERAL (SELECT a.assigned_at, a.pool_id, a.rep_id FROM leadroute.assignments a
+                        WHERE a.assigned_at >= r.lo AND a.assigned_at < r.hi
+                          AND a.pool_id IS NOT NULL AND a.rep_id IS NOT NULL AND a.reason <> 'manual'
+                       OFFSET 0) a
+   CROSS JOIN st
+$$;
+COMMENT ON FUNCTION leadroute._metric_live_pool_assignments() IS
+  'Internal: pool assignments of the days not (validly) rolled up, for fairness';
+
+-- ---- The metric views -------------------------------------------------------------------------
+-- Each reads the valid rollup days and computes the rest live; a filter on day or week reaches
+-- both halves. Rates are fractions from 0 to 1 (NULL when there is nothing to divide), durations
+-- seconds, days and weeks in the reporting time zone, weeks start on Monday.
+
+CREATE VIEW leadroute.metrics_speed_to_lead AS
+SELECT r.day, r.source, r.assigned::bigint AS leads, r.to_lead_median AS median_seconds,
+       r.to_lead_p90 AS p90_seconds, r.to_lead_avg AS avg_seconds
+  FROM leadroute._metric_daily r
+ WHERE r.day < (SELECT st.rollup_until FROM leadroute._metrics_state st)
+   AND r.assigned > 0 AND NOT EXISTS (SELECT 1 FROM leadroute._metrics_dirty x WHERE x.day = r.day)
+UNION ALL
+SELECT f.day, f.source, count(*),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY f.seconds_to_lead::double precision),
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY f.seconds_to_lead::double precision),
+       avg(f.seconds_to_lead)::double precision
+  FROM leadroute._metric_live_facts() f
+ WHERE f.first_assigned_at IS NOT NULL
+ GROUP BY f.day, f.source;
+COMMENT ON VIEW leadroute.metrics_speed_to_lead IS
+  'Speed to lead: seconds from capture to first assignment to a rep, per captured day and source';
+COMMENT ON COLUMN leadroute.metrics_speed_to_lead.day IS 'Day the leads were captured (reporting time zone)';
+COMMENT ON COLUMN leadroute.metrics_speed_to_lead.source IS 'Lead source';
+COMMENT ON COLUMN leadroute.metrics_speed_to_lead.leads IS 'Leads captured that day that got a rep';
+COMMENT ON COLUMN leadroute.metrics_speed_to_lead.median_seconds IS 'Median seconds from captured_at to the first assignment';
+COMMENT ON COLUMN leadroute.metrics_speed_to_lead.p90_seconds IS '90th percentile (interpolated, percentile_cont) of the same';
+COMMENT ON COLUMN leadroute.metrics_speed_to_lead.avg_seconds IS 'Average of the same';
+
+CREATE VIEW leadroute.metrics_speed_to_contact AS
+SELECT r.day, r.source, r.contacted::bigint AS contacted, r.to_contact_median AS median_seconds,
+       r.to_contact_p90 AS p90_seconds
+  FROM leadroute._metric_daily r
+ WHERE r.day < (SELECT st.rollup_until FROM leadroute._metrics_state st)
+   AND r.contacted > 0 AND NOT EXISTS (SELECT 1 FROM leadroute._metrics_dirty x WHERE x.day = r.day)
+UNION ALL
+SELECT f.day, f.source, count(*),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY f.seconds_to_contact::double precision),
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY f.seconds_to_contact::double precision)
+  FROM leadroute._metric_live_facts() f
+ WHERE f.seconds_to_contact IS NOT NULL
+ GROUP BY f.day, f.source;
+COMMENT ON VIEW leadroute.metrics_speed_to_contact IS
+  'Speed to contact: seconds from first assignment to first contact, per captured day and source';
+COMMENT ON COLUMN leadroute.metrics_speed_to_contact.day IS 'Day the leads were captured (reporting time zone)';
+COMMENT ON COLUMN leadroute.metrics_speed_to_contact.source IS 'Lead source';
+COMMENT ON COLUMN leadroute.metrics_speed_to_contact.contacted IS 'Leads captured that day that were assigned and then contacted';
+COMMENT ON COLUMN leadroute.metrics_speed_to_contact.median_seconds IS 'Median seconds from the first assignment to first_contact_at';
+COMMENT ON COLUMN leadroute.metrics_speed_to_contact.p90_seconds IS '90th percentile (interpolated) of the same';
+
+CREATE VIEW leadroute.metrics_fallback_rate AS
+SELECT w.week, sum(w.leads)::bigint AS leads, sum(w.fallback_leads)::bigint AS fallback_leads,
+       round(sum(w.fallback_leads)::numeric / nullif(sum(w.leads), 0), 6) AS fallback_rate
+  FROM (SELECT r.day - (extract(isodow FROM r.day)::integer - 1) AS week, r.decided AS leads,
+               r.fallback AS fallback_leads
+          FROM leadroute._metric_daily r
+         WHERE r.day < (SELECT st.rollup_until FROM leadroute._metrics_state st)
+           AND NOT EXISTS (SELECT 1 FROM leadroute._metrics_dirty x WHERE x.day = r.day)
+        UNION ALL
+        SELECT f.day - (extract(isodow FROM f.day)::integer - 1), count(*) FILTER (WHERE f.decided),
+               count(*) FILTER (WHERE f.fallback)
+          FROM leadroute._metric_live_facts() f GROUP BY f.day) w
+ GROUP BY w.week
+HAVING sum(w.leads) > 0;
+COMMENT ON VIEW leadroute.metrics_fallback_rate IS
+  'Fallback rate per week: leads placed by a catch-all rule or the default queue, of the leads routed';
+COMMENT ON COLUMN leadroute.metrics_fallback_rate.week IS 'Monday of the week the leads were captured (reporting time zone)';
+COMMENT ON COLUMN leadroute.metrics_fallback_rate.leads IS 'Leads captured that week with a routing decision';
+COMMENT ON COLUMN leadroute.metrics_fallback_rate.fallback_leads IS 'Of those, leads whose routing decision was a fallback (decisions.fallback)';
+COMMENT ON COLUMN leadroute.metrics_fallback_rate.fallback_rate IS 'fallback_leads / leads (6 decimals)';
+
+CREATE VIEW leadroute.metrics_sla_adherence AS
+SELECT w.week, w.source, p.name AS policy, sum(w.leads)::bigint AS leads, sum(w.met)::bigint AS met,
+       sum(w.breached)::bigint AS breached,
+       round(sum(w.met)::numeric / nullif(sum(w.met) + sum(w.breached), 0), 6) AS adherence
+  FROM (SELECT r.day - (extract(isodow FROM r.day)::integer - 1) AS week, r.source, r.sla_policy_id,
+               r.leads, r.met, r.breached
+          FROM leadroute._metric_daily_sla r
+         WHERE r.day < (SELECT st.rollup_until FROM leadroute._metrics_state st)
+           AND NOT EXISTS (SELECT 1 FROM leadroute._metrics_dirty x WHERE x.day = r.day)
+        UNION ALL
+        SELECT f.day - (extract(isodow FROM f.day)::integer - 1), f.source, f.sla_policy_id, count(*),
+               count(*) FILTER (WHERE f.sla_met), count(*) FILTER (WHERE f.sla_breached)
+          FROM leadroute._metric_live_facts() f
+         WHERE f.sla_met OR f.sla_breached OR f.sla_pending
+         GROUP BY f.day, f.source, f.sla_policy_id) w
+  LEFT JOIN leadroute.sla_policies p ON p.id = w.sla_policy_id
+ GROUP BY w.week, w.source, w.sla_policy_id, p.name;
+COMMENT ON VIEW leadroute.metrics_sla_adherence IS
+  'SLA adherence per week, source and policy: first contact at or before the due time of the assignment it belongs to';
+COMMENT ON COLUMN leadroute.metrics_sla_adherence.week IS 'Monday of the week the leads were captured (reporting time zone)';
+COMMENT ON COLUMN leadroute.metrics_sla_adherence.source IS 'Lead source';
+COMMENT ON COLUMN leadroute.metrics_sla_adherence.policy IS 'The SLA policy of the lead''s assignment (NULL if the policy was deleted)';
+COMMENT ON COLUMN leadroute.metrics_sla_adherence.leads IS 'Leads with an SLA due time: met, breached or still running';
+COMMENT ON COLUMN leadroute.metrics_sla_adherence.met IS 'First contact at or before sla_due_at';
+COMMENT ON COLUMN leadroute.metrics_sla_adherence.breached IS 'First contact after sla_due_at, or none and sla_due_at has passed';
+COMMENT ON COLUMN leadroute.metrics_sla_adherence.adherence IS 'met / (met + breached): leads whose clock still runs are not judged yet';
+
+CREATE VIEW leadroute.metrics_routing_accuracy AS
+SELECT w.week, sum(w.routed)::bigint AS routed, sum(w.reassigned)::bigint AS reassigned_48h,
+       round(1 - sum(w.reassigned)::numeric / nullif(sum(w.routed), 0), 6) AS accuracy
+  FROM (SELECT r.day - (extract(isodow FROM r.day)::integer - 1) AS week, r.routed_to_rep AS routed,
+               r.reassigned_48h AS reassigned
+          FROM leadroute._metric_daily r
+         WHERE r.day < (SELECT st.rollup_until FROM leadroute._metrics_state st)
+           AND NOT EXISTS (SELECT 1 FROM leadroute._metrics_dirty x WHERE x.day = r.day)
+        UNION ALL
+        SELECT f.day - (extract(isodow FROM f.day)::integer - 1), count(*) FILTER (WHERE f.routed_to_rep),
+               count(*) FILTER (WHERE f.reassigned_48h)
+          FROM leadroute._metric_live_facts() f GROUP BY f.day) w
+ GROUP BY w.week
+HAVING sum(w.routed) > 0;
+COMMENT ON VIEW leadroute.metrics_routing_accuracy IS
+  'Routing accuracy per week: 1 - (leads whose owner was changed by hand within 48 h of routing) / (leads routed to a rep)';
+COMMENT ON COLUMN leadroute.metrics_routing_accuracy.week IS 'Monday of the week the leads were captured (reporting time zone)';
+COMMENT ON COLUMN leadroute.metrics_routing_accuracy.routed IS 'Leads whose routing decision gave them a rep';
+COMMENT ON COLUMN leadroute.metrics_routing_accuracy.reassigned_48h IS 'Of those, leads with a manual assignment at most 48 hours after routed_at';
+COMMENT ON COLUMN leadroute.metrics_routing_accuracy.accuracy IS '1 - reassigned_48h / routed (6 decimals)';
+
+CREATE VIEW leadroute.metrics_conversion AS
+SELECT w.routing_model, w.rule_id, ru.name AS rule, sum(w.leads)::bigint AS leads,
+       sum(w.converted)::bigint AS converted,
+       round(sum(w.converted)::numeric / nullif(sum(w.leads), 0), 6) AS conversion_rate
+  FROM (SELECT r.routing_model, r.rule_id, r.leads, r.converted
+          FROM leadroute._metric_daily_conversion r
+         WHERE r.day < (SELECT st.rollup_until FROM leadroute._metrics_state st)
+           AND NOT EXISTS (SELECT 1 FROM leadroute._metrics_dirty x WHERE x.day = r.day)
+        UNION ALL
+        SELECT f.routing_model, f.rule_id, count(*), count(*) FILTER (WHERE f.converted)
+          FROM leadroute._metric_live_facts() f GROUP BY f.routing_model, f.rule_id) w
+  LEFT JOIN leadroute.rules ru ON ru.id = w.rule_id
+ GROUP BY w.routing_model, w.rule_id, ru.name;
+COMMENT ON VIEW leadroute.metrics_conversion IS
+  'Conversion by the routing model and rule that placed the leads (their routing decision), all time';
+COMMENT ON COLUMN leadroute.metrics_conversion.routing_model IS 'Routing model of the lead''s routing decision';
+COMMENT ON COLUMN leadroute.metrics_conversion.rule_id IS 'Rule of the routing decision (NULL: the default queue)';
+COMMENT ON COLUMN leadroute.metrics_conversion.rule IS 'The rule''s name (NULL if none or deleted)';
+COMMENT ON COLUMN leadroute.metrics_conversion.leads IS 'Leads placed this way';
+COMMENT ON COLUMN leadroute.metrics_conversion.converted IS 'Of those, leads with status converted';
+COMMENT ON COLUMN leadroute.metrics_conversion.conversion_rate IS 'converted / leads (6 decimals)';
+
+-- rep_load and rule_hits run a few index probes per rep or rule; as functions with jit off, so
+-- that a planner misled by small-table estimates never spends longer compiling than running.
+CREATE FUNCTION leadroute._metrics_rep_load(OUT rep_id bigint, OUT rep text, OUT open_leads bigint,
+    OUT assigned_today bigint, OUT assigned_7d bigint, OUT max_open_leads integer, OUT utilization numeric)
+  RETURNS SETOF record
+  LANGUAGE sql STABLE SECURITY DEFINER ROWS 100
+  SET search_path = pg_catalog, pg_temp
+  SET jit = off
+  AS $$
+  SELECT r.id, r.name, o.open_leads,
+         (SELECT count(*) FROM leadroute.assignments a
+           WHERE a.rep_id = r.id
+             AND a.assigned_at >= (date_trunc('day', clock.now AT TIME ZONE r.timezone) AT TIME ZONE r.timezone)),
+         (SELECT count(*) FROM leadroute.assignments a
+           WHERE a.rep_id = r.id AND a.assigned_at >= clock.now - interval '7 days'),
+         r.max_open_leads,
+         round(o.open_leads::numeric / nullif(r.max_open_leads, 0), 6)
+    FROM leadroute.reps r
+   CROSS JOIN (SELECT coalesce(nullif(current_setting('leadroute.now', true), '')::timestamptz, now()) AS now) clock
+   CROSS JOIN LATERAL (SELECT count(*) AS open_leads FROM leadroute.leads l
+                        WHERE l.owner_id = r.id AND l.status IN ('assigned', 'contacted')) o
+$$;
+COMMENT ON FUNCTION leadroute._metrics_rep_load() IS 'Internal: the rows of leadroute.metrics_rep_load';
+CREATE VIEW leadroute.metrics_rep_load AS
+SELECT rep_id, rep, open_leads, assigned_today, assigned_7d, max_open_leads, utilization
+  FROM leadroute._metrics_rep_load();
+COMMENT ON VIEW leadroute.metrics_rep_load IS 'Each rep''s load now: open leads against the cap, leads assigned today and this week';
+COMMENT ON COLUMN leadroute.metrics_rep_load.rep_id IS 'The rep';
+COMMENT ON COLUMN leadroute.metrics_rep_load.rep IS 'The rep''s name';
+COMMENT ON COLUMN leadroute.metrics_rep_load.open_leads IS 'Leads owned with status assigned or contacted (what max_open_leads caps)';
+COMMENT ON COLUMN leadroute.metrics_rep_load.assigned_today IS 'Assignments to the rep since midnight in the rep''s time zone (what max_daily_leads caps)';
+COMMENT ON COLUMN leadroute.metrics_rep_load.assigned_7d IS 'Assignments to the rep in the last 7 days';
+COMMENT ON COLUMN leadroute.metrics_rep_load.max_open_leads IS 'The rep''s cap (NULL: none)';
+COMMENT ON COLUMN leadroute.metrics_rep_load.utilization IS 'open_leads / max_open_leads (NULL without a cap)';
+
+CREATE VIEW leadroute.metrics_fairness AS
+SELECT x.pool_id, p.name AS pool, x.week, count(*) AS reps, sum(x.n)::bigint AS leads,
+       min(x.n)::bigint AS min_per_rep, max(x.n)::bigint AS max_per_rep,
+       round(sum(x.n)::numeric ^ 2 / (count(*) * sum(x.n::numeric ^ 2)), 6) AS jain_index
+  FROM (SELECT w.pool_id, w.week, w.rep_id, sum(w.leads) AS n
+          FROM (SELECT r.pool_id, r.day - (extract(isodow FROM r.day)::integer - 1) AS week, r.rep_id, r.leads
+                  FROM leadroute._metric_daily_pool r
+                 WHERE r.day < (SELECT st.rollup_until FROM leadroute._metrics_state st)
+                   AND NOT EXISTS (SELECT 1 FROM leadroute._metrics_dirty d WHERE d.day = r.day)
+                UNION ALL
+                SELECT a.pool_id, a.day - (extract(isodow FROM a.day)::integer - 1), a.rep_id, count(*)
+                  FROM leadroute._metric_live_pool_assignments() a GROUP BY a.pool_id, a.day, a.rep_id) w
+         GROUP BY w.pool_id, w.week, w.rep_id) x
+  LEFT JOIN leadroute.pools p ON p.id = x.pool_id
+ GROUP BY x.pool_id, p.name, x.week;
+COMMENT ON VIEW leadroute.metrics_fairness IS
+  'Fairness of each pool per week: leads per rep and Jain''s index (1 = perfectly even, 1/reps = one rep got all)';
+COMMENT ON COLUMN leadroute.metrics_fairness.pool_id IS 'The pool';
+COMMENT ON COLUMN leadroute.metrics_fairness.pool IS 'The pool''s name (NULL if deleted)';
+COMMENT ON COLUMN leadroute.metrics_fairness.week IS 'Monday of the week of the assignments (reporting time zone)';
+COMMENT ON COLUMN leadroute.metrics_fairness.reps IS 'Reps the pool gave at least one lead that week';
+COMMENT ON COLUMN leadroute.metrics_fairness.leads IS 'Leads the pool gave out (routed, rerouted and escalated assignments)';
+COMMENT ON COLUMN leadroute.metrics_fairness.min_per_rep IS 'Fewest leads one of those reps got';
+COMMENT ON COLUMN leadroute.metrics_fairness.max_per_rep IS 'Most leads one rep got';
+COMMENT ON COLUMN leadroute.metrics_fairness.jain_index IS '(sum x)^2 / (reps * sum x^2) over leads per rep x (6 decimals)';
+
+CREATE INDEX decisions_rule_time_idx ON leadroute.decisions (rule_id, decided_at) WHERE kind <> 'escalated';
+CREATE FUNCTION leadroute._metrics_rule_hits(OUT rule_id bigint, OUT rule text, OUT hits_7d bigint,
+    OUT hits_30d bigint, OUT last_hit_at timestamptz)
+  RETURNS SETOF record
+  LANGUAGE sql STABLE SECURITY DEFINER ROWS 100
+  SET search_path = pg_catalog, pg_temp
+  SET jit = off
+  AS $$
+  SELECT ru.id, ru.name,
+         (SELECT count(*) FROM leadroute.decisions d
+           WHERE d.rule_id = ru.id AND d.kind <> 'escalated' AND d.decided_at >= clock.now - interval '7 days'),
+         (SELECT count(*) FROM leadroute.decisions d
+           WHERE d.rule_id = ru.id AND d.kind <> 'escalated' AND d.decided_at >= clock.now - interval '30 days'),
+         (SELECT max(d.decided_at) FROM leadroute.decisions d
+           WHERE d.rule_id = ru.id AND d.kind <> 'escalated')
+    FROM leadroute.rules ru
+   CROSS JOIN (SELECT coalesce(nullif(current_setting('leadroute.now', true), '')::timestamptz, now()) AS now) clock
+$$;
+COMMENT ON FUNCTION leadroute._metrics_rule_hits() IS 'Internal: the rows of leadroute.metrics_rule_hits';
+CREATE VIEW leadroute.metrics_rule_hits AS
+SELECT rule_id, rule, hits_7d, hits_30d, last_hit_at FROM leadroute._metrics_rule_hits();
+COMMENT ON VIEW leadroute.metrics_rule_hits IS 'How often each rule placed a lead (routing and reroute decisions)';
+COMMENT ON COLUMN leadroute.metrics_rule_hits.rule_id IS 'The rule';
+COMMENT ON COLUMN leadroute.metrics_rule_hits.rule IS 'The rule''s name';
+COMMENT ON COLUMN leadroute.metrics_rule_hits.hits_7d IS 'Decisions by the rule in the last 7 days';
+COMMENT ON COLUMN leadroute.metrics_rule_hits.hits_30d IS 'Decisions by the rule in the last 30 days';
+COMMENT ON COLUMN leadroute.metrics_rule_hits.last_hit_at IS 'The rule''s latest decision (NULL: never)';
+
+-- The alert values over the window, computed as the owner (the analyst reads no table).
+CREATE FUNCTION leadroute._alert_values(OUT alert text, OUT value numeric)
+  RETURNS SETOF record
+  LANGUAGE sql STABLE SECURITY DEFINER ROWS 4
+  SET search_path = pg_catalog, pg_temp
+  SET jit = off
+  AS $$
+  WITH settings AS (
+    SELECT coalesce((SELECT value FROM leadroute.metric_settings WHERE name = 'alert_window'), '7 days')::interval AS win,
+           coalesce((SELECT value FROM leadroute.metric_settings WHERE name = 'high_intent_sources'),
+                    '{demo_request,pricing_page}')::text[] AS high_intent,
+           coalesce(nullif(current_setting('leadroute.now', true), '')::timestamptz, now()) AS now
+  ), recent AS (
+    SELECT count(*) FILTER (WHERE f.decided) AS decided,
+           count(*) FILTER (WHERE f.fallback) AS fallback,
+           count(*) FILTER (WHERE f.sla_met) AS met,
+           count(*) FILTER (WHERE f.sla_breached) AS breached,
+           count(*) FILTER (WHERE f.routed_to_rep) AS routed,
+           count(*) FILTER (WHERE f.reassigned_48h) AS reassigned,
+           avg(f.seconds_to_lead) FILTER (WHERE f.source = ANY (s.high_intent)) AS high_intent_seconds
+      FROM settings s
+     CROSS JOIN LATERAL (SELECT * FROM leadroute._metric_lead_facts f
+                          WHERE f.captured_at > s.now - s.win AND f.captured_at <= s.now OFFSET 0) f
+  )
+  SELECT 'fallback_rate', round(fallback::numeric / nullif(decided, 0), 6) FROM recent
+  UNION ALL SELECT 'sla_breach_rate', round(breached::numeric / nullif(met + breached, 0), 6) FROM recent
+  UNION ALL SELECT 'manual_reassignment_rate', round(reassigned::numeric / nullif(routed, 0), 6) FROM recent
+  UNION ALL SELECT 'high_intent_assignment_seconds', round(high_intent_seconds::numeric, 3) FROM recent
+$$;
+COMMENT ON FUNCTION leadroute._alert_values() IS 'Internal: the values behind leadroute.alerts';
+
+CREATE VIEW leadroute.alerts AS
+SELECT t.alert, v.value, t.threshold, coalesce(v.value > t.threshold, false) AS firing
+  FROM leadroute.alert_thresholds t JOIN leadroute._alert_values() v ON v.alert = t.alert;
+COMMENT ON VIEW leadroute.alerts IS
+  'The guide''s alerts over the alert window (metric_settings): each value against its threshold (alert_thresholds)';
+COMMENT ON COLUMN leadroute.alerts.alert IS 'fallback_rate, sla_breach_rate, manual_reassignment_rate or high_intent_assignment_seconds';
+COMMENT ON COLUMN leadroute.alerts.value IS 'The value over the leads captured in the window (NULL: no such leads)';
+COMMENT ON COLUMN leadroute.alerts.threshold IS 'From leadroute.alert_thresholds';
+COMMENT ON COLUMN leadroute.alerts.firing IS 'value > threshold';
+
+-- ---- Keeping the rollups -------------------------------------------------------------------
+
+CREATE INDEX leads_captured_at_idx ON leadroute.leads (captured_at);
+CREATE INDEX assignments_pool_time_idx ON leadroute.assignments (assigned_at) WHERE pool_id IS NOT NULL;
+
+-- A change to a lead, assignment or decision older than two days may touch a rolled-up day: the
+-- day is marked stale and computed live until the next refresh. (Rollups end three days back, so
+-- a change to anything younger than two days can never touch one; the day between is a margin
+-- for transactions that straddle a refresh.) Changes to recent rows, the engine's everyday
+-- writes, are filtered out by the triggers' WHEN clauses before any function runs.
+CREATE FUNCTION leadroute._metrics_mark() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER
+  SET search_path = pg_catalog, pg_temp
+  AS $body$
+DECLARE
+  zone text := (SELECT timezone FROM leadroute._metrics_state);
+  horizon timestamptz := pg_catalog.clock_timestamp() - interval '2 days';
+  ts timestamptz[];
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    PERFORM leadroute._metrics_reset(NULL);
+    RETURN NULL;
+  END IF;
+  IF TG_TABLE_NAME = 'leads' THEN
+    IF TG_OP <> 'INSERT' THEN ts := ts || OLD.captured_at; END IF;
+    IF TG_OP <> 'DELETE' THEN ts := ts || NEW.captured_at; END IF;
+  ELSIF TG_TABLE_NAME = 'assignments' THEN
+    IF TG_OP <> 'INSERT' THEN
+      ts := ts || OLD.assigned_at || (SELECT l.captured_at FROM leadroute.leads l WHERE l.id OPERATOR(pg_catalog.=) OLD.lead_id);
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+      ts := ts || NEW.assigned_at || (SELECT l.captured_at FROM leadroute.leads l WHERE l.id OPERATOR(pg_catalog.=) NEW.lead_id);
+    END IF;
+  ELSE  -- decisions
+    IF TG_OP <> 'INSERT' THEN
+      ts := ts || (SELECT l.captured_at FROM leadroute.leads l WHERE l.id OPERATOR(pg_catalog.=) OLD.lead_id);
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+      ts := ts || (SELECT l.captured_at FROM leadroute.leads l WHERE l.id OPERATOR(pg_catalog.=) NEW.lead_id);
+    END IF;
+  END IF;
+  INSERT INTO leadroute._metrics_dirty (day)
+  SELECT DISTINCT (t AT TIME ZONE zone)::date FROM pg_catalog.unnest(ts) t WHERE t OPERATOR(pg_catalog.<) horizon;
+  RETURN NULL;
+END
+$body$;
+COMMENT ON FUNCTION leadroute._metrics_mark() IS 'Internal: marks the metric days a late change touched';
+
+CREATE TRIGGER metrics_insert AFTER INSERT ON leadroute.leads FOR EACH ROW
+  WHEN (NEW.captured_at < pg_catalog.clock_timestamp() - interval '2 days')
+  EXECUTE FUNCTION leadroute._metrics_mark();
+CREATE TRIGGER metrics_update AFTER UPDATE ON leadroute.leads FOR EACH ROW
+  WHEN (OLD.captured_at < pg_catalog.clock_timestamp() - interval '2 days'
+        OR NEW.captured_at < pg_catalog.clock_timestamp() - interval '2 days')
+  EXECUTE FUNCTION leadroute._metrics_mark();
+CREATE TRIGGER metrics_delete AFTER DELETE ON leadroute.leads FOR EACH ROW
+  WHEN (OLD.captured_at < pg_catalog.clock_timestamp() - interval '2 days')
+  EXECUTE FUNCTION leadroute._metrics_mark();
+-- Routing's own assignments are of new leads; escalations only follow an earlier assignment of
+-- the same lead and land on today. Manual and rerouted ones can change an old lead's facts.
+CREATE TRIGGER metrics_insert AFTER INSERT ON leadroute.assignments FOR EACH ROW
+  WHEN (NEW.reason IN ('manual', 'rerouted') OR NEW.assigned_at < pg_catalog.clock_timestamp() - interval '2 days')
+  EXECUTE FUNCTION leadroute._metrics_mark();
+CREATE TRIGGER metrics_change AFTER UPDATE OR DELETE ON leadroute.assignments FOR EACH ROW
+  EXECUTE FUNCTION leadroute._metrics_mark();
+CREATE TRIGGER metrics_change AFTER UPDATE OR DELETE ON leadroute.decisions FOR EACH ROW
+  EXECUTE FUNCTION leadroute._metrics_mark();
+CREATE TRIGGER metrics_insert AFTER INSERT ON leadroute.decisions FOR EACH ROW
+  WHEN (NEW.kind = 'routed' AND NEW.decided_at < pg_catalog.clock_timestamp() - interval '2 days')
+  EXECUTE FUNCTION leadroute._metrics_mark();
+CREATE TRIGGER metrics_truncate AFTER TRUNCATE ON leadroute.leads
+  FOR EACH STATEMENT EXECUTE FUNCTION leadroute._metrics_mark();
+CREATE TRIGGER metrics_truncate AFTER TRUNCATE ON leadroute.assignments
+  FOR EACH STATEMENT EXECUTE FUNCTION leadroute._metrics_mark();
+CREATE TRIGGER metrics_truncate AFTER TRUNCATE ON leadroute.decisions
+  FOR EACH STATEMENT EXECUTE FUNCTION leadroute._metrics_mark();
+
+CREATE FUNCTION leadroute.refresh_metrics(max_days integer DEFAULT 400) RETURNS integer
+  LANGUAGE plpgsql SECURITY DEFINER
+  SET search_path = pg_catalog, pg_temp
+  AS $body$
+DECLARE
+  st leadroute._metrics_state;
+  target date;
+  first_day date;
+  new_until date;
+  seen bigint[];
+  days date[];
+BEGIN
+  IF max_days IS NULL OR max_days < 0 THEN
+    RAISE EXCEPTION 'max_days must be zero or more, not %', coalesce(max_days::text, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  -- One refresh at a time; a second caller has nothing to add.
+  IF NOT pg_catalog.pg_try_advisory_xact_lock(1819440757, 2) THEN
+    RETURN 0;
+  END IF;
+  SELECT * INTO st FROM leadroute._metrics_state FOR UPDATE;
+  target := (pg_catalog.now() AT TIME ZONE st.timezone)::date - 3;
+  first_day := coalesce(st.rollup_until,
+                        (SELECT (min(l.captured_at) AT TIME ZONE st.timezone)::date FROM leadroute.leads l),
+                        target);
+  first_day := least(first_day, target);
+  new_until := greatest(coalesce(st.rollup_until, first_day), least(target, first_day + max_days));
+
+  SELECT pg_catalog.array_agg(id) INTO seen FROM leadroute._metrics_dirty;
+  SELECT pg_catalog.array_agg(DISTINCT d ORDER BY d) INTO days
+    FROM (SELECT day AS d FROM leadroute._metrics_dirty WHERE day OPERATOR(pg_catalog.<) st.rollup_until
+          UNION
+          SELECT g::date FROM pg_catalog.generate_series(first_day, new_until - 1, interval '1 day') g) x;
+  days := coalesce(days, '{}');
+
+  DELETE FROM leadroute._metric_daily WHERE day OPERATOR(pg_catalog.=) ANY (days);
+  DELETE FROM leadroute._metric_daily_sla WHERE day OPERATOR(pg_catalog.=) ANY (days);
+  DELETE FROM leadroute._metric_daily_conversion WHERE day OPERATOR(pg_catalog.=) ANY (days);
+  DELETE FROM leadroute._metric_daily_pool WHERE day OPERATOR(pg_catalog.=) ANY (days);
+
+  CREATE TEMP TABLE _refresh_facts ON COMMIT DROP AS
+  SELECT f.*
+    FROM pg_catalog.unnest(days) d(day)
+    JOIN leadroute._metric_lead_facts f
+      ON f.captured_at OPERATOR(pg_catalog.>=) (d.day::timestamp AT TIME ZONE st.timezone)
+     AND f.captured_at OPERATOR(pg_catalog.<) ((d.day + 1)::timestamp AT TIME ZONE st.timezone);
+
+  INSERT INTO leadroute._metric_daily
+  SELECT f.day, f.source, pg_catalog.count(*),
+         pg_catalog.count(*) FILTER (WHERE f.decided), pg_catalog.count(*) FILTER (WHERE f.fallback),
+         pg_catalog.count(*) FILTER (WHERE f.routed_to_rep), pg_catalog.count(*) FILTER (WHERE f.reassigned_48h),
+         pg_catalog.count(f.first_assigned_at),
+         pg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY f.seconds_to_lead::double precision),
+         pg_catalog.percentile_cont(0.9) WITHIN GROUP (ORDER BY f.seconds_to_lead::double precision),
+         pg_catalog.avg(f.seconds_to_lead)::double precision,
+         pg_catalog.count(f.seconds_to_contact),
+         pg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY f.seconds_to_contact::double precision),
+         pg_catalog.percentile_cont(0.9) WITHIN GROUP (ORDER BY f.seconds_to_contact::double precision)
+    FROM _refresh_facts f GROUP BY f.day, f.source;
+  INSERT INTO leadroute._metric_daily_sla
+  SELECT f.day, f.source, f.sla_policy_id, pg_catalog.count(*),
+         pg_catalog.count(*) FILTER (WHERE f.sla_met), pg_catalog.count(*) FILTER (WHERE f.sla_breached)
+    FROM _refresh_facts f WHERE f.sla_met OR f.sla_breached OR f.sla_pending
+   GROUP BY f.day, f.source, f.sla_policy_id;
+  INSERT INTO leadroute._metric_daily_conversion
+  SELECT f.day, f.routing_model, f.rule_id, pg_catalog.count(*), pg_catalog.count(*) FILTER (WHERE f.converted)
+    FROM _refresh_facts f GROUP BY f.day, f.routing_model, f.rule_id;
+  INSERT INTO leadroute._metric_daily_pool
+  SELECT (a.assigned_at AT TIME ZONE st.timezone)::date, a.pool_id, a.rep_id, pg_catalog.count(*)
+    FROM pg_catalog.unnest(days) d(day)
+    JOIN leadroute.assignments a
+      ON a.assigned_at OPERATOR(pg_catalog.>=) (d.day::timestamp AT TIME ZONE st.timezone)
+     AND a.assigned_at OPERATOR(pg_catalog.<) ((d.day + 1)::timestamp AT TIME ZONE st.timezone)
+   WHERE a.pool_id IS NOT NULL AND a.rep_id IS NOT NULL AND a.reason OPERATOR(pg_catalog.<>) 'manual'
+   GROUP BY 1, a.pool_id, a.rep_id;
+
+  -- Marks this refresh saw are settled; a day with an SLA clock still running stays live.
+  DELETE FROM leadroute._metrics_dirty WHERE id OPERATOR(pg_catalog.=) ANY (coalesce(seen, '{}'));
+  INSERT INTO leadroute._metrics_dirty (day) SELECT DISTINCT f.day FROM _refresh_facts f WHERE f.sla_pending;
+  UPDATE leadroute._metrics_state SET rollup_until = new_until, refreshed_at = pg_catalog.now();
+  DROP TABLE pg_temp._refresh_facts;
+  RETURN pg_catalog.cardinality(days);
+END
+$body$;
+COMMENT ON FUNCTION leadroute.refresh_metrics(integer) IS
+  'Brings the metric rollups up to date (stale days, then at most max_days new days); returns the days computed. The views are exact without it, only slower.';
