@@ -663,6 +663,7 @@ CREATE TRIGGER metrics_truncate AFTER TRUNCATE ON leadroute.decisions
 CREATE FUNCTION leadroute.refresh_metrics(max_days integer DEFAULT 400) RETURNS integer
   LANGUAGE plpgsql SECURITY DEFINER
   SET search_path = pg_catalog, pg_temp
+  SET jit = off
   AS $body$
 DECLARE
   st leadroute._metrics_state;
@@ -670,7 +671,9 @@ DECLARE
   first_day date;
   new_until date;
   seen bigint[];
-  days date[];
+  stale date[];
+  lo timestamptz;
+  hi timestamptz;
 BEGIN
   IF max_days IS NULL OR max_days < 0 THEN
     RAISE EXCEPTION 'max_days must be zero or more, not %', coalesce(max_days::text, 'NULL')
@@ -689,23 +692,33 @@ BEGIN
   new_until := greatest(coalesce(st.rollup_until, first_day), least(target, first_day + max_days));
 
   SELECT pg_catalog.array_agg(id) INTO seen FROM leadroute._metrics_dirty;
-  SELECT pg_catalog.array_agg(DISTINCT d ORDER BY d) INTO days
-    FROM (SELECT day AS d FROM leadroute._metrics_dirty WHERE day OPERATOR(pg_catalog.<) st.rollup_until
-          UNION
-          SELECT g::date FROM pg_catalog.generate_series(first_day, new_until - 1, interval '1 day') g) x;
-  days := coalesce(days, '{}');
+  -- Two kinds of days: stale rolled-up days (few, scattered: one index range each) and the new
+  -- days since the last refresh (one contiguous range: one index scan).
+  SELECT coalesce(pg_catalog.array_agg(DISTINCT day ORDER BY day), '{}') INTO stale
+    FROM leadroute._metrics_dirty WHERE day OPERATOR(pg_catalog.<) st.rollup_until;
+  lo := first_day::timestamp AT TIME ZONE st.timezone;
+  hi := new_until::timestamp AT TIME ZONE st.timezone;
 
-  DELETE FROM leadroute._metric_daily WHERE day OPERATOR(pg_catalog.=) ANY (days);
-  DELETE FROM leadroute._metric_daily_sla WHERE day OPERATOR(pg_catalog.=) ANY (days);
-  DELETE FROM leadroute._metric_daily_conversion WHERE day OPERATOR(pg_catalog.=) ANY (days);
-  DELETE FROM leadroute._metric_daily_pool WHERE day OPERATOR(pg_catalog.=) ANY (days);
+  DELETE FROM leadroute._metric_daily
+   WHERE day OPERATOR(pg_catalog.=) ANY (stale) OR (day OPERATOR(pg_catalog.>=) first_day AND day OPERATOR(pg_catalog.<) new_until);
+  DELETE FROM leadroute._metric_daily_sla
+   WHERE day OPERATOR(pg_catalog.=) ANY (stale) OR (day OPERATOR(pg_catalog.>=) first_day AND day OPERATOR(pg_catalog.<) new_until);
+  DELETE FROM leadroute._metric_daily_conversion
+   WHERE day OPERATOR(pg_catalog.=) ANY (stale) OR (day OPERATOR(pg_catalog.>=) first_day AND day OPERATOR(pg_catalog.<) new_until);
+  DELETE FROM leadroute._metric_daily_pool
+   WHERE day OPERATOR(pg_catalog.=) ANY (stale) OR (day OPERATOR(pg_catalog.>=) first_day AND day OPERATOR(pg_catalog.<) new_until);
 
   CREATE TEMP TABLE _refresh_facts ON COMMIT DROP AS
+  SELECT f.* FROM leadroute._metric_lead_facts f
+   WHERE f.captured_at OPERATOR(pg_catalog.>=) lo AND f.captured_at OPERATOR(pg_catalog.<) hi
+  UNION ALL
   SELECT f.*
-    FROM pg_catalog.unnest(days) d(day)
-    JOIN leadroute._metric_lead_facts f
-      ON f.captured_at OPERATOR(pg_catalog.>=) (d.day::timestamp AT TIME ZONE st.timezone)
-     AND f.captured_at OPERATOR(pg_catalog.<) ((d.day + 1)::timestamp AT TIME ZONE st.timezone);
+    FROM pg_catalog.unnest(stale) d(day)
+   CROSS JOIN LATERAL (
+     SELECT * FROM leadroute._metric_lead_facts f
+      WHERE f.captured_at OPERATOR(pg_catalog.>=) (d.day::timestamp AT TIME ZONE st.timezone)
+        AND f.captured_at OPERATOR(pg_catalog.<) ((d.day + 1)::timestamp AT TIME ZONE st.timezone)
+     OFFSET 0) f;
 
   INSERT INTO leadroute._metric_daily
   SELECT f.day, f.source, pg_catalog.count(*),
@@ -729,11 +742,18 @@ BEGIN
     FROM _refresh_facts f GROUP BY f.day, f.routing_model, f.rule_id;
   INSERT INTO leadroute._metric_daily_pool
   SELECT (a.assigned_at AT TIME ZONE st.timezone)::date, a.pool_id, a.rep_id, pg_catalog.count(*)
-    FROM pg_catalog.unnest(days) d(day)
-    JOIN leadroute.assignments a
-      ON a.assigned_at OPERATOR(pg_catalog.>=) (d.day::timestamp AT TIME ZONE st.timezone)
-     AND a.assigned_at OPERATOR(pg_catalog.<) ((d.day + 1)::timestamp AT TIME ZONE st.timezone)
-   WHERE a.pool_id IS NOT NULL AND a.rep_id IS NOT NULL AND a.reason OPERATOR(pg_catalog.<>) 'manual'
+    FROM (SELECT a.assigned_at, a.pool_id, a.rep_id FROM leadroute.assignments a
+           WHERE a.assigned_at OPERATOR(pg_catalog.>=) lo AND a.assigned_at OPERATOR(pg_catalog.<) hi
+             AND a.pool_id IS NOT NULL AND a.rep_id IS NOT NULL AND a.reason OPERATOR(pg_catalog.<>) 'manual'
+          UNION ALL
+          SELECT a.assigned_at, a.pool_id, a.rep_id
+            FROM pg_catalog.unnest(stale) d(day)
+           CROSS JOIN LATERAL (
+             SELECT a.assigned_at, a.pool_id, a.rep_id FROM leadroute.assignments a
+              WHERE a.assigned_at OPERATOR(pg_catalog.>=) (d.day::timestamp AT TIME ZONE st.timezone)
+                AND a.assigned_at OPERATOR(pg_catalog.<) ((d.day + 1)::timestamp AT TIME ZONE st.timezone)
+                AND a.pool_id IS NOT NULL AND a.rep_id IS NOT NULL AND a.reason OPERATOR(pg_catalog.<>) 'manual'
+             OFFSET 0) a) a
    GROUP BY 1, a.pool_id, a.rep_id;
 
   -- Marks this refresh saw are settled; a day with an SLA clock still running stays live.
@@ -741,7 +761,7 @@ BEGIN
   INSERT INTO leadroute._metrics_dirty (day) SELECT DISTINCT f.day FROM _refresh_facts f WHERE f.sla_pending;
   UPDATE leadroute._metrics_state SET rollup_until = new_until, refreshed_at = pg_catalog.now();
   DROP TABLE pg_temp._refresh_facts;
-  RETURN pg_catalog.cardinality(days);
+  RETURN pg_catalog.cardinality(stale) + (new_until - first_day);
 END
 $body$;
 COMMENT ON FUNCTION leadroute.refresh_metrics(integer) IS
