@@ -89,8 +89,13 @@ void render_candidate(std::string& out, const JsonValue& c, const ExplainNames& 
              ", pool rate " + format_number(std::round(c.num("pool_rate") * 1000) / 1000) + ")";
     if (c.has("backup_for")) out += " as backup for " + names.rep(id_of(c, "backup_for"));
     if (c.has("ticket")) {
-      out += ", turn " + c.str("ticket") + " lands on slot " + c.str("slot") + " of " +
-             c.str("period") + " in the rotation";
+      // Weighted rotations place the turn on a slot of the period; skill ties and backups
+      // rotate by the turn alone.
+      out += ", turn " + c.str("ticket");
+      if (c.has("slot") && c.has("period"))
+        out += " lands on slot " + c.str("slot") + " of " + c.str("period") + " in the rotation";
+      else
+        out += " of the rotation";
       if (c.has("weight")) out += " (weight " + c.str("weight") + ")";
     }
   } else {

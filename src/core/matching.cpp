@@ -34,7 +34,7 @@ std::string explain_tie(const std::vector<AccountRecord>& c) {
   else if (!first.parent_id != !second.parent_id)
     why = "the parent account before its subsidiaries";
   else
-    why = "the oldest account";
+    why = "the first added (lowest id)";
   return std::to_string(c.size()) + " accounts match; picked " + why;
 }
 

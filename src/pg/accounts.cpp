@@ -187,6 +187,17 @@ AccountRows accounts_by_similar_name(const char* name, double threshold) {
       schema, schema, schema);
   Oid types[2] = {TEXTOID, FLOAT4OID};
   Datum values[2] = {CStringGetTextDatum(name), Float4GetDatum(static_cast<float4>(threshold))};
+  // pg_trgm's % operator only returns names above pg_trgm.similarity_threshold (0.3 by
+  // default): lower it for this query when leadroute's threshold is lower, as a function's SET
+  // clause would, and restore it after (an error restores it with the transaction).
+  int guc_level = NewGUCNestLevel();
+  const char* current = GetConfigOption("pg_trgm.similarity_threshold", true, false);
+  if (current == nullptr || strtod(current, nullptr) > threshold) {
+    char value[32];
+    snprintf(value, sizeof value, "%.6f", threshold);
+    (void)set_config_option("pg_trgm.similarity_threshold", value, PGC_USERSET, PGC_S_SESSION,
+                            GUC_ACTION_SAVE, true, 0, false);
+  }
   // Results must outlive SPI_finish: they go to the caller's memory context.
   MemoryContext caller = CurrentMemoryContext;
   spi_connect();
@@ -216,6 +227,7 @@ AccountRows accounts_by_similar_name(const char* name, double threshold) {
   }
   MemoryContextSwitchTo(spi_context);
   spi_finish();
+  AtEOXact_GUC(true, guc_level);
   return rows;
 }
 
@@ -337,6 +349,22 @@ LR_FUNCTION(leadroute_normalize_account) {
     std::optional<std::string> normalized;
     if (name) normalized = normalize_company(*name);
     changes.push_back({"name_normalized", normalized});
+    // Status: one lower-case word ('Customer ' is customer); anything else is refused here with
+    // the reason, not by the CHECK constraint's bare message.
+    if (std::optional<std::string> status = pg_call_value_text(tuple, desc, "status")) {
+      std::string word(trim(*status));
+      for (char& ch : word) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      bool valid = !word.empty() && word[0] >= 'a' && word[0] <= 'z';
+      for (char ch : word)
+        valid = valid && ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_');
+      if (!valid)
+        throw UserError(
+            ERRCODE_CHECK_VIOLATION,
+            "status \"" + status->substr(0, 100) + "\" of " + label + " is not a status word", "",
+            "Use prospect, customer, or another single word of letters, digits and _, such as "
+            "churned or key_account.");
+      changes.push_back({"status", word});
+    }
   } else {
     int64_t account_id = pg_call([&] {
       bool isnull;

@@ -25,11 +25,12 @@ std::string_view text_arg(FunctionCallInfo fcinfo, int n) {
   return std::string_view(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 }
 
-void validate_condition(std::string_view condition) {
+// what: whose condition it is (rule, territory, SLA policy), for the error message.
+void validate_condition(std::string_view condition, const std::string& what = "rule") {
   try {
     check_condition(condition);
   } catch (const ConditionError& e) {
-    throw condition_user_error(e, condition, "rule condition");
+    throw condition_user_error(e, condition, (what + " condition").c_str());
   }
 }
 
@@ -281,7 +282,8 @@ LR_FUNCTION(leadroute_check_condition) {
 }
 
 LR_FUNCTION(leadroute_valid_condition) {
-  validate_condition(text_arg(fcinfo, 0));
+  std::string what = PG_NARGS() > 1 && !PG_ARGISNULL(1) ? std::string(text_arg(fcinfo, 1)) : "rule";
+  validate_condition(text_arg(fcinfo, 0), what);
   PG_RETURN_BOOL(true);
 }
 
@@ -304,11 +306,15 @@ LR_FUNCTION(leadroute_valid_skills) {
   int count;
   deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &count);
   for (int i = 0; i < count; ++i) {
+    std::string position = "required skill " + std::to_string(i + 1);
     if (nulls[i])
-      throw UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "a required skill cannot be NULL");
+      throw UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED, position + " is NULL", "",
+                      "Write each skill as text, e.g. ARRAY['lang:de', 'product:{industry}'], or "
+                      "leave required_skills NULL for none.");
     std::string skill = pg_call([&] { return TextDatumGetCString(elems[i]); });
     if (trim(skill).empty())
-      throw UserError(ERRCODE_INVALID_PARAMETER_VALUE, "a required skill cannot be empty");
+      throw UserError(ERRCODE_INVALID_PARAMETER_VALUE, position + " is empty", "",
+                      "Remove it, or write a skill such as lang:de.");
     try {
       (void)SkillTemplate::parse(skill);
     } catch (const std::invalid_argument& e) {

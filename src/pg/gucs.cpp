@@ -31,6 +31,30 @@ const struct config_enum_entry trace_options[] = {
     {nullptr, 0, false},
 };
 
+// leadroute.now must be a timestamp: checked when set (with PostgreSQL's own date parser, which
+// reports errors instead of raising them), so that a typo fails the SET, not every later INSERT.
+bool check_now(char** newval, void**, GucSource) {
+  if (*newval == nullptr || (*newval)[0] == '\0') return true;
+  char workbuf[MAXDATELEN + MAXDATEFIELDS];
+  char* field[MAXDATEFIELDS];
+  int ftype[MAXDATEFIELDS];
+  int nf = 0;
+  int dtype = 0;
+  int tz = 0;
+  struct pg_tm tm = {};
+  fsec_t fsec = 0;
+  TimestampTz parsed;
+  int dterr = ParseDateTime(*newval, workbuf, sizeof(workbuf), field, ftype, MAXDATEFIELDS, &nf);
+  if (dterr == 0) dterr = DecodeDateTime(field, ftype, nf, &dtype, &tm, &fsec, &tz);
+  if (dterr != 0 || dtype != DTK_DATE || tm2timestamp(&tm, fsec, &tz, &parsed) != 0) {
+    GUC_check_errdetail("\"%s\" is not a timestamp.", *newval);
+    GUC_check_errhint(
+        "Use a timestamp with a time zone, e.g. '2026-03-04 15:00:00+00', or '' for the clock.");
+    return false;
+  }
+  return true;
+}
+
 bool check_queue_name(char** newval, void**, GucSource) {
   if (*newval == nullptr || (*newval)[0] == '\0') {
     GUC_check_errdetail("The default queue needs a name.");
@@ -80,7 +104,7 @@ void define_gucs() {
                              "The time routing uses instead of the clock ('' = the clock).",
                              "For tests and backtests: working hours, time off and daily caps are "
                              "judged at this time, and routed_at is set to it.",
-                             &guc_now, "", PGC_SUSET, 0, nullptr, nullptr, nullptr);
+                             &guc_now, "", PGC_SUSET, 0, check_now, nullptr, nullptr);
   DefineCustomIntVariable("leadroute.performance_seed",
                           "Seed of performance routing's random draws (0 = a random seed).",
                           "With a seed, the same leads in the same order get the same reps.",

@@ -54,7 +54,9 @@ TimestampTz g_now_value = 0;
 
 TimestampTz routing_now() {
   const char* text = guc_now;
-  if (!text || text[0] == '\0') return GetCurrentTimestamp();
+  // The statement's start: one instant for everything a statement routes (routed_at, the SLA
+  // clock, working hours, daily caps), as now() is one instant for a transaction.
+  if (!text || text[0] == '\0') return GetCurrentStatementStartTimestamp();
   if (std::strncmp(text, g_now_text, sizeof g_now_text) != 0) {
     g_now_value = DatumGetTimestampTz(DirectFunctionCall3(
         timestamptz_in, CStringGetDatum(text), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));

@@ -58,7 +58,8 @@ class PgZoneClock final : public ZoneClock {
   int64_t to_utc(int year, int month, int day, int minute, const std::string& timezone) override;
 };
 
-// The time routing uses: leadroute.now when set, else the clock (PostgreSQL's epoch).
+// The time routing uses: leadroute.now when set, else the start of the current statement
+// (PostgreSQL's epoch).
 TimestampTz routing_now();
 
 // Called when pg_proc changes: the enrichment function is looked up again before its next call.

@@ -193,26 +193,22 @@ int escalate(int max_leads, const Catalog& catalog, Oid user) {
     if (d.sla_due_us) r.sla_due_at = to_pg(*d.sla_due_us);
     r.sla_policy_id = d.sla_policy_id;
     buffer_record(std::move(r));
-    // The new owner, and the manager of the rep who let the lead wait.
-    if (d.owner_id)
-      if (const Rep* rep = config.rep(*d.owner_id))
-        notify_rep(*rep, "escalated", lead_id, d, now,
-                   d.sla_due_us ? std::optional<TimestampTz>(to_pg(*d.sla_due_us)) : std::nullopt);
+    // The new owner (or the queue's listeners), and the manager of the rep who let the lead wait.
+    LeadEvent e;
+    e.event = "escalated";
+    e.lead_id = lead_id;
+    e.decision = &d;
+    e.rep = d.owner_id ? config.rep(*d.owner_id) : nullptr;
+    e.previous_rep_id = in.owner_id;
+    e.at = now;
+    if (d.sla_due_us) e.sla_due_at = to_pg(*d.sla_due_us);
+    emit_event(e);
     if (const Rep* old_owner = config.rep(in.owner_id); old_owner && old_owner->manager_id)
-      if (const Rep* manager = config.rep(*old_owner->manager_id))
-        notify_rep(*manager, "manager_alert", lead_id, d, now, std::nullopt);
-    if (guc_notify) {
-      JsonWriter w;
-      w.begin_object().key("event").value("escalated").key("lead_id").value(lead_id);
-      w.key("from").value(in.owner_id).key("owner_id");
-      d.owner_id ? w.value(*d.owner_id) : w.null();
-      w.key("queue");
-      d.queue ? w.value(*d.queue) : w.null();
-      w.key("breach").value(static_cast<int64_t>(in.escalations + 1));
-      w.end_object();
-      std::string payload = w.take();
-      pg_call([&] { Async_Notify("leadroute", payload.c_str()); });
-    }
+      if (const Rep* manager = config.rep(*old_owner->manager_id)) {
+        e.event = "manager_alert";
+        e.rep = manager;
+        emit_event(e);
+      }
     ++escalated;
   }
   pg_call([&] { flush_records(GetCurrentTransactionNestLevel(), catalog.owner); });
@@ -227,12 +223,14 @@ HeapTuple manual_reassignment(HeapTuple old_tuple, HeapTuple new_tuple, TupleDes
                               const LeadLayout& layout, const Catalog& catalog) {
   const RoutingConfig& config = current_config();
   std::optional<int64_t> owner = int8_column(new_tuple, tupdesc, layout.owner_id);
+  std::optional<int64_t> previous_owner = int8_column(old_tuple, tupdesc, layout.owner_id);
   int64_t lead_id = *int8_column(new_tuple, tupdesc, layout.id);
   TimestampTz now = pg_call([] { return routing_now(); });
   Decision d;
   d.owner_id = owner;
   d.rule_id = std::nullopt;
   d.model = RoutingModel::Queue;
+  d.status = owner ? LeadStatus::Assigned : LeadStatus::Queued;
   if (owner) {
     const Rep* rep = config.rep(*owner);
     LeadSnapshot lead;
@@ -269,9 +267,13 @@ HeapTuple manual_reassignment(HeapTuple old_tuple, HeapTuple new_tuple, TupleDes
       set(layout.sla_due_at, TimestampTzGetDatum(to_pg(*d.sla_due_us)), false);
       set(layout.sla_policy_id, Int64GetDatum(*d.sla_policy_id), false);
     }
+    if (!d.owner_id && !contacted) {
+      // Unassigned: nobody's clock is running (escalation and SLA metrics ignore the lead).
+      set(layout.sla_due_at, 0, true);
+      set(layout.sla_policy_id, 0, true);
+    }
     return heap_modify_tuple(new_tuple, tupdesc, values, nulls, replace);
   });
-  (void)old_tuple;
   PendingRecord r;
   r.kind = "manual";
   r.lead_id = lead_id;
@@ -288,6 +290,7 @@ HeapTuple manual_reassignment(HeapTuple old_tuple, HeapTuple new_tuple, TupleDes
       return Text{isnull ? nullptr : TextDatumGetCString(d)};
     });
     r.queue = std::string(q.s ? q.s : "unassigned");
+    d.queue = r.queue;
   }
   r.user = pg_call([] { return GetUserId(); });
   r.nest_level = pg_call([] { return GetCurrentTransactionNestLevel(); });
@@ -296,20 +299,15 @@ HeapTuple manual_reassignment(HeapTuple old_tuple, HeapTuple new_tuple, TupleDes
   if (d.sla_due_us) r.sla_due_at = to_pg(*d.sla_due_us);
   r.sla_policy_id = d.sla_policy_id;
   buffer_record(std::move(r));
-  if (owner)
-    if (const Rep* rep = config.rep(*owner))
-      notify_rep(*rep, "reassigned", lead_id, d, now,
-                 d.sla_due_us ? std::optional<TimestampTz>(to_pg(*d.sla_due_us)) : std::nullopt);
-  if (guc_notify) {
-    JsonWriter w;
-    w.begin_object().key("event").value("reassigned").key("lead_id").value(lead_id).key("owner_id");
-    owner ? w.value(*owner) : w.null();
-    w.key("sla_due_us");
-    d.sla_due_us ? w.value(*d.sla_due_us) : w.null();
-    w.end_object();
-    std::string payload = w.take();
-    pg_call([&] { Async_Notify("leadroute", payload.c_str()); });
-  }
+  LeadEvent e;
+  e.event = "reassigned";
+  e.lead_id = lead_id;
+  e.decision = &d;
+  e.rep = owner ? config.rep(*owner) : nullptr;
+  e.previous_rep_id = previous_owner;
+  e.at = now;
+  if (d.sla_due_us) e.sla_due_at = to_pg(*d.sla_due_us);
+  emit_event(e);
   (void)catalog;
   return result;
 }
@@ -332,16 +330,19 @@ using namespace leadroute;
 using namespace leadroute::pg;
 
 LR_FUNCTION(leadroute_add_business_minutes) {
+  // NULL start or minutes: no due time. NULL working hours: always working (plain minutes, any
+  // time zone). Working hours without a time zone: unknown, NULL.
+  if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || (!PG_ARGISNULL(2) && PG_ARGISNULL(3))) PG_RETURN_NULL();
   TimestampTz start = PG_GETARG_TIMESTAMPTZ(0);
   int32 minutes = PG_GETARG_INT32(1);
+  if (minutes < 0)
+    ereport(ERROR,
+            (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("minutes must not be negative")));
   if (PG_ARGISNULL(2))
     PG_RETURN_TIMESTAMPTZ(start + static_cast<int64>(minutes) * USECS_PER_MINUTE);
   Jsonb* hours_json = PG_GETARG_JSONB_P(2);
   char* hours_text = JsonbToCString(nullptr, &hours_json->root, VARSIZE(hours_json));
   char* zone = text_to_cstring(PG_GETARG_TEXT_PP(3));
-  if (minutes < 0)
-    ereport(ERROR,
-            (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("minutes must not be negative")));
   if (!pg_tzset(zone))
     ereport(ERROR,
             (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown time zone \"%s\"", zone)));
@@ -357,8 +358,14 @@ LR_FUNCTION(leadroute_add_business_minutes) {
 }
 
 LR_FUNCTION(leadroute_record_contact) {
+  if (PG_ARGISNULL(0))
+    ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("lead_id must not be NULL"),
+                    errhint("Pass the id of the lead that was contacted.")));
+  if (PG_ARGISNULL(1))
+    ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("at must not be NULL"),
+                    errhint("Leave it out for the current time.")));
   int64 lead_id = PG_GETARG_INT64(0);
-  TimestampTz at = PG_ARGISNULL(1) ? GetCurrentTimestamp() : PG_GETARG_TIMESTAMPTZ(1);
+  TimestampTz at = PG_GETARG_TIMESTAMPTZ(1);
   Oid types[2] = {INT8OID, TIMESTAMPTZOID};
   Datum values[2] = {Int64GetDatum(lead_id), TimestampTzGetDatum(at)};
   spi_connect();

@@ -405,26 +405,59 @@ RouteOptions route_options() {
 
 namespace leadroute::pg {
 
-void notify_rep(const Rep& rep, const char* event, int64_t lead_id, const Decision& d,
-                TimestampTz at, std::optional<TimestampTz> sla_due_at) {
-  if (rep.notify_channel == "none") return;
-  PendingNotification n;
-  n.created_at = at;
-  n.event = event;
-  n.lead_id = lead_id;
-  n.rep_id = rep.id;
-  n.channel = rep.notify_channel;
-  n.recipient = !rep.notify_address.empty() ? rep.notify_address : rep.email;
-  JsonWriter w;
-  w.begin_object().key("event").value(event).key("lead_id").value(lead_id);
-  w.key("rep_id").value(rep.id).key("rep").value(rep.name);
+namespace {
+
+std::string iso_timestamp(TimestampTz ts) {
+  char buf[MAXDATELEN + 1];
+  pg_call([&] { JsonEncodeDateTime(buf, TimestampTzGetDatum(ts), TIMESTAMPTZOID, nullptr); });
+  return std::string(buf);
+}
+
+void write_event_keys(JsonWriter& w, const LeadEvent& e, const std::string& due) {
+  const Decision& d = *e.decision;
+  w.key("event").value(e.event).key("lead_id").value(e.lead_id);
+  w.key("rep_id");
+  e.rep ? w.value(e.rep->id) : w.null();
+  w.key("previous_rep_id");
+  e.previous_rep_id ? w.value(*e.previous_rep_id) : w.null();
+  w.key("status").value(lead_status_name(d.status));
+  w.key("queue");
+  d.queue ? w.value(*d.queue) : w.null();
   w.key("rule_id");
   d.rule_id ? w.value(*d.rule_id) : w.null();
   w.key("routing_model").value(routing_model_name(d.model));
+  w.key("sla_due_at");
+  due.empty() ? w.null() : w.value(due);
+}
+
+}  // namespace
+
+void emit_event(const LeadEvent& e) {
+  std::string due = e.sla_due_at ? iso_timestamp(*e.sla_due_at) : std::string();
+  if (guc_notify) {
+    JsonWriter w;
+    w.begin_object();
+    write_event_keys(w, e, due);
+    w.end_object();
+    std::string payload = w.take();
+    pg_call([&] { Async_Notify("leadroute", payload.c_str()); });
+  }
+  if (!e.rep || e.rep->notify_channel == "none") return;
+  PendingNotification n;
+  n.created_at = e.at;
+  n.event = e.event;
+  n.lead_id = e.lead_id;
+  n.rep_id = e.rep->id;
+  n.channel = e.rep->notify_channel;
+  n.recipient = !e.rep->notify_address.empty() ? e.rep->notify_address : e.rep->email;
+  JsonWriter w;
+  w.begin_object();
+  write_event_keys(w, e, due);
+  w.key("rep").value(e.rep->name);
   w.end_object();
   n.payload = w.take();
-  n.sla_due_at = sla_due_at;
-  n.nest_level = GetCurrentTransactionNestLevel();
+  n.sla_due_at = e.sla_due_at;
+  n.nest_level = pg_call([] { return GetCurrentTransactionNestLevel(); });
   buffer_notification(std::move(n));
 }
 

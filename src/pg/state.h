@@ -69,8 +69,23 @@ RouteOptions route_options();
 // PostgreSQL counts time from 2000-01-01, the core from 1970-01-01.
 constexpr int64_t kUnixEpochShiftUs = 946684800LL * 1000000LL;
 
-// Adds a notifications row for `rep` (nothing when the rep's channel is none).
-void notify_rep(const Rep& rep, const char* event, int64_t lead_id, const Decision& d,
-                TimestampTz at, std::optional<TimestampTz> sla_due_at);
+// One routing event: where a lead went and who is told. Events: assigned, queued (routing placed
+// the lead), rerouted, reassigned (by hand), escalated, manager_alert.
+struct LeadEvent {
+  const char* event = "";
+  int64_t lead_id = 0;
+  const Decision* decision = nullptr;  // rule, model, status, queue of the placement
+  const Rep* rep = nullptr;            // whom the event is for: the new owner or the manager
+  std::optional<int64_t> previous_rep_id;
+  TimestampTz at = 0;
+  std::optional<TimestampTz> sla_due_at;
+};
+
+// Sends pg_notify('leadroute', json) (delivered at commit; leadroute.notify) and, when the event
+// is for a rep whose channel is not none, buffers a notifications (outbox) row. Both carry the
+// same keys: event, lead_id, rep_id, previous_rep_id, status, queue, rule_id, routing_model,
+// sla_due_at (ISO 8601); the outbox row adds the rep's name. The notify payload carries ids only:
+// any role that can connect may LISTEN.
+void emit_event(const LeadEvent& e);
 
 }  // namespace leadroute::pg

@@ -176,32 +176,20 @@ void record_decision(RowWorkspace& ws, int64_t lead_id, TimestampTz decided_at, 
   if (ws.decision.owner_id) r.assignment_reason = kind;  // routed or rerouted
   if (ws.decision.sla_due_us) r.sla_due_at = from_unix_us(*ws.decision.sla_due_us);
   r.sla_policy_id = ws.decision.sla_policy_id;
-  if (ws.decision.owner_id)
-    if (const Rep* rep = current_config().rep(*ws.decision.owner_id))
-      notify_rep(*rep, std::string_view(kind) == "routed" ? "assigned" : kind, lead_id, ws.decision,
-                 decided_at, r.sla_due_at);
+  LeadEvent e;
+  bool routed = std::string_view(kind) == "routed";
+  e.event =
+      ws.decision.owner_id ? (routed ? "assigned" : "rerouted") : (routed ? "queued" : "rerouted");
+  e.lead_id = lead_id;
+  e.decision = &ws.decision;
+  if (ws.decision.owner_id) e.rep = current_config().rep(*ws.decision.owner_id);
+  e.at = decided_at;
+  e.sla_due_at = r.sla_due_at;
+  emit_event(e);
   // A reroute is written at once (its caller reads it); inserts are written per statement.
   bool immediate = std::string_view(kind) != "routed";
   if (buffer_record(std::move(r)) || immediate)
     flush_records(GetCurrentTransactionNestLevel(), owner);
-}
-
-void build_payload(RowWorkspace& ws, int64_t lead_id, const char* event) {
-  JsonWriter w;
-  w.begin_object().key("event").value(event).key("lead_id").value(lead_id);
-  w.key("status").value(lead_status_name(ws.decision.status));
-  w.key("owner_id");
-  ws.decision.owner_id ? w.value(*ws.decision.owner_id) : w.null();
-  w.key("queue");
-  ws.decision.queue ? w.value(*ws.decision.queue) : w.null();
-  w.key("rule_id");
-  ws.decision.rule_id ? w.value(*ws.decision.rule_id) : w.null();
-  w.key("routing_model").value(routing_model_name(ws.decision.model));
-  w.key("reason").value(event);
-  w.key("sla_due_us");
-  ws.decision.sla_due_us ? w.value(*ws.decision.sla_due_us) : w.null();
-  w.end_object();
-  ws.payload = w.take();
 }
 
 HeapTuple route_new_row(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& layout,
@@ -257,10 +245,6 @@ HeapTuple route_new_row(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& la
   INSTR_TIME_SET_CURRENT(elapsed);
   INSTR_TIME_SUBTRACT(elapsed, start);
   int32_t duration_us = static_cast<int32_t>(INSTR_TIME_GET_MICROSEC(elapsed));
-  if (guc_notify) {
-    build_payload(ws, lead_id, "routed");
-    Async_Notify("leadroute", ws.payload.c_str());
-  }
   record_decision(ws, lead_id, out.routed_at, duration_us, failed, inserting_user, catalog.owner,
                   "routed");
   restore_user(&saved);
@@ -300,10 +284,6 @@ HeapTuple reroute_tuple(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& la
   INSTR_TIME_SET_CURRENT(elapsed);
   INSTR_TIME_SUBTRACT(elapsed, start);
   *decision_json = decision_summary_json(ws.decision, ws.values);
-  if (guc_notify) {
-    build_payload(ws, lead_id, "rerouted");
-    Async_Notify("leadroute", ws.payload.c_str());
-  }
   record_decision(ws, lead_id, out.routed_at,
                   static_cast<int32_t>(INSTR_TIME_GET_MICROSEC(elapsed)), false, user,
                   catalog.owner, "rerouted");

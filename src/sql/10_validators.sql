@@ -8,12 +8,12 @@ CREATE FUNCTION leadroute.check_condition(condition text) RETURNS void
 COMMENT ON FUNCTION leadroute.check_condition(text) IS
   'Checks a rule condition; returns nothing when it is valid, raises an error naming the position and the token otherwise';
 
-CREATE FUNCTION leadroute._valid_condition(condition text) RETURNS boolean
+CREATE FUNCTION leadroute._valid_condition(condition text, what text DEFAULT 'rule') RETURNS boolean
   LANGUAGE c STRICT IMMUTABLE PARALLEL SAFE
   SET search_path = pg_catalog, pg_temp
   AS 'MODULE_PATHNAME', 'leadroute_valid_condition';
-COMMENT ON FUNCTION leadroute._valid_condition(text) IS
-  'Internal: true for a valid condition, an error otherwise (used by CHECK constraints)';
+COMMENT ON FUNCTION leadroute._valid_condition(text, text) IS
+  'Internal: true for a valid condition, an error naming whose condition it is (rule, territory, SLA policy) otherwise (used by CHECK constraints)';
 
 CREATE FUNCTION leadroute._valid_working_hours(hours jsonb) RETURNS boolean
   LANGUAGE c STRICT IMMUTABLE PARALLEL SAFE

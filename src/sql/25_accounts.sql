@@ -42,9 +42,9 @@ COMMENT ON COLUMN leadroute.accounts.website_domain IS 'Derived: registrable dom
 COMMENT ON COLUMN leadroute.accounts.name_normalized IS 'Derived: normalize_company(name), for company-name matching';
 COMMENT ON COLUMN leadroute.accounts.owner_id IS 'Account owner: rules with action account_owner route to this rep';
 COMMENT ON COLUMN leadroute.accounts.csm_id IS 'Customer success manager: rules with action account_csm route to this rep';
-COMMENT ON COLUMN leadroute.accounts.status IS 'prospect, customer, or any lower-case word; customers win ties, then prospects';
+COMMENT ON COLUMN leadroute.accounts.status IS 'prospect, customer, or any other word (stored lower-case); customers win ties, then prospects';
 COMMENT ON COLUMN leadroute.accounts.parent_id IS 'Parent account of a subsidiary; parents win ties over subsidiaries';
-COMMENT ON COLUMN leadroute.accounts.created_at IS 'When the account was added; the oldest account wins remaining ties';
+COMMENT ON COLUMN leadroute.accounts.created_at IS 'When the account was added (ties between matched accounts go to the lowest id, the first added)';
 
 CREATE TABLE leadroute.account_domains (
   domain     text NOT NULL,

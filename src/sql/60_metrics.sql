@@ -105,7 +105,7 @@ BEGIN
     NEW.shipped := false;
     RETURN NEW;
   END IF;
-  IF OLD.shipped THEN
+  IF OLD.shipped AND pg_catalog.pg_trigger_depth() OPERATOR(pg_catalog.=) 1 THEN   -- not a replacement
     EXECUTE pg_catalog.format('SELECT ($1).%I', key_column) INTO old_key USING OLD;
     INSERT INTO leadroute._removed_defaults VALUES (TG_TABLE_NAME, old_key) ON CONFLICT DO NOTHING;
   END IF;

@@ -13,7 +13,7 @@ GRANT SELECT, UPDATE ON leadroute.notifications TO leadroute_admin;
 GRANT SELECT, INSERT, UPDATE, DELETE ON leadroute.leads TO leadroute_admin;
 GRANT SELECT ON leadroute.decisions, leadroute.assignments TO leadroute_admin;
 GRANT EXECUTE ON FUNCTION
-    leadroute.check_condition(text), leadroute._valid_condition(text),
+    leadroute.check_condition(text), leadroute._valid_condition(text, text),
     leadroute._valid_working_hours(jsonb), leadroute._valid_timezone(text),
     leadroute._valid_skills(text[]),
     leadroute.email_domain(text), leadroute.normalize_company(text), leadroute.explain(bigint),
@@ -53,7 +53,7 @@ SELECT pg_catalog.pg_extension_config_dump('leadroute.account_domains', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.time_off', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.territories', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute._owed_turns', '');
-SELECT pg_catalog.pg_extension_config_dump('leadroute.sla_policies', '');
+SELECT pg_catalog.pg_extension_config_dump('leadroute.sla_policies', 'WHERE NOT shipped');
 SELECT pg_catalog.pg_extension_config_dump('leadroute._removed_defaults', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.notifications', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.rules', '');

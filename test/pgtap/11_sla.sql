@@ -1,7 +1,7 @@
 -- SLA clocks, first contact, escalation, manual reassignment and notifications (DESIGN.md §6).
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(30);
+SELECT plan(33);
 SET LOCAL leadroute.now = '2026-03-04 15:00:00+00';   -- Wednesday
 SET LOCAL leadroute.max_escalations = 2;
 TRUNCATE leadroute.notifications;
@@ -105,6 +105,17 @@ SELECT results_eq($$SELECT event, channel, recipient FROM leadroute.notification
                   'assignments, escalations and manager alerts reach each rep''s channel (Dee: none)');
 SELECT ok((SELECT bool_and(payload ? 'sla_due_at' AND payload ? 'rule_id') FROM leadroute.notifications),
           'payloads carry the rule and the due time');
+-- Shipped defaults: a deleted default is remembered (so that a restore keeps it deleted); a
+-- dumped row of the same name replaces the default, and that replacement is not a deletion.
+SELECT lives_ok($$DELETE FROM leadroute.sla_policies WHERE name = 'High-intent content'$$, 'a shipped policy can be deleted');
+INSERT INTO leadroute.sla_policies (name, priority, condition, response_minutes, description, shipped)
+VALUES ('Demo requests and pricing pages', 11, $$source IN ('demo_request', 'pricing_page')$$, 5, 'restored', false);
+SELECT results_eq($$SELECT priority, description, shipped FROM leadroute.sla_policies WHERE name = 'Demo requests and pricing pages'$$,
+                  $$VALUES (11, 'restored'::text, false)$$, 'a restored user row replaces the default of its name');
+SELECT results_eq($$SELECT tbl, name FROM leadroute._removed_defaults$$,
+                  $$VALUES ('sla_policies'::text, 'High-intent content'::text)$$,
+                  'only the deletion by hand is remembered');
+
 -- reroute() routes the lead again: a fresh clock from the policy that matches now.
 SET LOCAL leadroute.now = '2026-03-04 15:30:00+00';
 SELECT leadroute.reroute(1) IS NOT NULL;

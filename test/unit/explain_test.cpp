@@ -199,5 +199,17 @@ TEST(ExplainNames, Labels) {
   EXPECT_EQ(names.pool(8), "pool 8 (deleted)");
 }
 
+// A skills pick rotates among equal matches by the turn alone: no slot or period to show.
+TEST_F(Explain, TurnWithoutSlotReadsAsARotationTurn) {
+  add_rule(101, 20, "German speakers", "TRUE", Action::Pool);
+  config.finalize();
+  Decision d = route();
+  d.trace = R"({"v":1,"rules":[{"id":101,"steps":[{"pool":10,"strategy":"skills","candidates":[)"
+            R"({"rep":1,"pick":true,"skill_match":"1","among":2,"ticket":7}]}]}]})";
+  std::string text = render(d);
+  EXPECT_TRUE(contains(text, "among 2 equal reps, by rotation, turn 7 of the rotation")) << text;
+  EXPECT_FALSE(contains(text, "slot  of")) << text;
+}
+
 }  // namespace
 }  // namespace leadroute
