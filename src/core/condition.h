@@ -78,6 +78,15 @@ class Condition {
   // Statically always true (TRUE, or an expression of constants that folds to TRUE).
   bool always_true() const;
   std::vector<FieldRef> referenced_fields() const;
+  // Necessary conditions of the form "text field F is one of these values": the condition can be
+  // TRUE only for leads whose F (a built-in text field) equals one of the values, byte for byte,
+  // as the evaluator compares. One entry per field that qualifies; empty when none does (OR of
+  // different fields, NOT, ranges, patterns, attributes). Used to index rules.
+  struct EqualityKeys {
+    FieldRef field;
+    std::vector<std::string> values;  // distinct
+  };
+  std::vector<EqualityKeys> equality_keys() const;
   const detail::Node* root() const { return root_.get(); }
 
  private:

@@ -105,6 +105,7 @@ void RoutingConfig::finalize() {
   std::stable_sort(rules.begin(), rules.end(),
                    [](const Rule& a, const Rule& b) { return a.priority < b.priority; });
   for (auto& rule : rules) rule.catch_all = rule.condition.always_true();
+  rule_index.build(rules);
   std::stable_sort(territories.begin(), territories.end(),
                    [](const Territory& a, const Territory& b) { return a.priority < b.priority; });
   std::stable_sort(sla_policies.begin(), sla_policies.end(),
@@ -131,6 +132,64 @@ void RoutingConfig::finalize() {
     if (weights.empty()) continue;
     auto ints = integer_weights(weights, max_rotation_period(weights.size()));
     for (uint32_t idx : smooth_wrr_schedule(ints)) pool.schedule.push_back(member_index[idx]);
+  }
+}
+
+void RuleIndex::build(const std::vector<Rule>& rules) {
+  fields.clear();
+  unindexed.clear();
+  indexed_rules = 0;
+  // Each rule may offer several fields (one per equality conjunct). Index it under the field
+  // whose values split the rule set most finely (most distinct values over all rules), then the
+  // smallest value set: `country = 'US' AND state = 'CA'` goes under state.
+  std::vector<std::vector<Condition::EqualityKeys>> options(rules.size());
+  std::unordered_map<uint16_t, std::unordered_set<std::string>> distinct;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (rules[i].catch_all) continue;
+    options[i] = rules[i].condition.equality_keys();
+    for (const auto& o : options[i])
+      distinct[static_cast<uint16_t>(o.field.id)].insert(o.values.begin(), o.values.end());
+  }
+  std::unordered_map<uint16_t, size_t> field_slot;
+  for (uint32_t i = 0; i < rules.size(); ++i) {
+    const Condition::EqualityKeys* best = nullptr;
+    for (const auto& o : options[i]) {
+      if (o.values.empty()) continue;
+      if (!best) {
+        best = &o;
+        continue;
+      }
+      size_t d_best = distinct[static_cast<uint16_t>(best->field.id)].size();
+      size_t d_o = distinct[static_cast<uint16_t>(o.field.id)].size();
+      if (d_o > d_best || (d_o == d_best && o.values.size() < best->values.size())) best = &o;
+    }
+    if (!best) {
+      unindexed.push_back(i);
+      continue;
+    }
+    auto key = static_cast<uint16_t>(best->field.id);
+    auto slot = field_slot.find(key);
+    if (slot == field_slot.end()) {
+      slot = field_slot.emplace(key, fields.size()).first;
+      fields.push_back(FieldIndex{best->field.id, {}});
+    }
+    for (const auto& value : best->values) fields[slot->second].rules_by_value[value].push_back(i);
+    ++indexed_rules;
+  }
+}
+
+void RuleIndex::candidates(const LeadValues& lead, std::vector<uint32_t>* out) const {
+  out->clear();
+  out->insert(out->end(), unindexed.begin(), unindexed.end());
+  // Each rule is listed under one field, and a lead has one value per field: no duplicates.
+  for (const auto& f : fields) {
+    const ValueView& v = lead.get(f.field);
+    if (v.kind != ValueKind::Text) continue;  // NULL: no equality can be true
+    auto it = f.rules_by_value.find(std::string(v.text));
+    if (it == f.rules_by_value.end()) continue;
+    size_t mid = out->size();
+    out->insert(out->end(), it->second.begin(), it->second.end());
+    std::inplace_merge(out->begin(), out->begin() + static_cast<std::ptrdiff_t>(mid), out->end());
   }
 }
 

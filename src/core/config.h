@@ -120,6 +120,24 @@ struct Territory {
   std::optional<int64_t> rep_id;
 };
 
+// Rules by a necessary equality: a lead can only match the rules listed under its own value of
+// the indexed fields, plus the rules no field indexes (catch-alls, ranges, patterns). Built by
+// RoutingConfig::finalize(); cost per lead then follows the rules that could match, not all of
+// them. Positions are indexes into RoutingConfig::rules.
+struct RuleIndex {
+  struct FieldIndex {
+    FieldId field = FieldId::Email;
+    std::unordered_map<std::string, std::vector<uint32_t>> rules_by_value;  // ascending positions
+  };
+  std::vector<FieldIndex> fields;
+  std::vector<uint32_t> unindexed;  // ascending positions
+  size_t indexed_rules = 0;
+
+  void build(const std::vector<Rule>& rules);
+  // The positions of the rules that can match `lead`, ascending (priority order).
+  void candidates(const LeadValues& lead, std::vector<uint32_t>* out) const;
+};
+
 struct RoutingConfig {
   std::vector<Rule> rules;              // enabled rules, ascending priority
   std::vector<Territory> territories;   // enabled territories, ascending priority
@@ -128,6 +146,7 @@ struct RoutingConfig {
   std::unordered_map<int64_t, Pool> pools;
   DomainSet freemail_domains;
   AttributeRegistry attributes;
+  RuleIndex rule_index;  // used when there are more rules than explain lists one by one
 
   const Rep* rep(int64_t id) const {
     auto it = reps.find(id);

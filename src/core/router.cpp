@@ -56,31 +56,51 @@ class RouteRun {
       trace_.key("rules").begin_array();
     }
     size_t not_listed = 0;
-    for (const Rule& rule : config_.rules) {
-      Tri result = rule.condition.evaluate(lead_);
-      if (result != Tri::True) {
-        if (full() && traced_rules_ < kMaxTracedRules) {
-          trace_rule_miss(rule);
-          ++traced_rules_;
-        } else {
-          ++not_listed;
-        }
-        continue;
+    // Up to kMaxTracedRules rules, every rule is tried (explain lists each one); beyond, only the
+    // rules the index says can match: the others are counted with the unlisted misses.
+    if (config_.rules.size() <= kMaxTracedRules) {
+      for (const Rule& rule : config_.rules)
+        if (try_rule(rule, decision, not_listed)) return decision;
+    } else {
+      std::vector<uint32_t> candidates;
+      config_.rule_index.candidates(lead_, &candidates);
+      for (size_t k = 0; k < candidates.size(); ++k) {
+        // The rules before this one that the index ruled out are misses too, as a linear scan
+        // would count them.
+        size_t skipped = candidates[k] - k;
+        size_t count = not_listed + skipped;
+        if (try_rule(config_.rules[candidates[k]], decision, count)) return decision;
+        not_listed = count - skipped;
       }
-      if (tracing()) begin_rule_hit(rule);
-      fell_through_.clear();
-      expand_skills(rule);
-      Placement placement = apply(rule);
-      if (tracing()) end_rule_hit(placement);
-      if (!placement.placed && placement.reason == kFellThrough) continue;
-      finish(decision, rule, placement);
-      apply_sla(decision);
-      close_trace(decision, not_listed);
-      return decision;
+      not_listed += config_.rules.size() - candidates.size();
     }
     to_default_queue(decision, "no rule matched");
     close_trace(decision, not_listed);
     return decision;
+  }
+
+  // True when the rule placed the lead (the decision is complete).
+  bool try_rule(const Rule& rule, Decision& decision, size_t& not_listed) {
+    Tri result = rule.condition.evaluate(lead_);
+    if (result != Tri::True) {
+      if (full() && traced_rules_ < kMaxTracedRules) {
+        trace_rule_miss(rule);
+        ++traced_rules_;
+      } else {
+        ++not_listed;
+      }
+      return false;
+    }
+    if (tracing()) begin_rule_hit(rule);
+    fell_through_.clear();
+    expand_skills(rule);
+    Placement placement = apply(rule);
+    if (tracing()) end_rule_hit(placement);
+    if (!placement.placed && placement.reason == kFellThrough) return false;
+    finish(decision, rule, placement);
+    apply_sla(decision);
+    close_trace(decision, not_listed);
+    return true;
   }
 
   // Escalation: no rules; the owner's cover, the pool's next member, or the manager's queue.

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -620,13 +621,130 @@ TEST_F(Router, CompactTraceOmitsMissedRules) {
 }
 
 TEST_F(Router, FullTraceCapsTheListedRules) {
-  for (int i = 0; i < 150; ++i) queue_rule(i + 1, i + 1, "country = 'CA'", "never");
+  // A range is not indexed: every one of the 150 rules is tried, 100 are listed.
+  for (int i = 0; i < 150; ++i) queue_rule(i + 1, i + 1, "employees > 100000", "never");
   config.finalize();
   Decision d = route();
   JsonValue t = trace_of(d);
   EXPECT_EQ(t.get("rules")->array.size(), kMaxTracedRules);
   EXPECT_EQ(t.num("more_rules"), 150 - static_cast<double>(kMaxTracedRules));
   EXPECT_EQ(t.str("default_queue"), "no rule matched");
+}
+
+// ---- the rule index ---------------------------------------------------------------------------
+
+TEST_F(Router, IndexTriesOnlyTheRulesThatCanMatch) {
+  // 300 territory-like rules: only the US ones (and the unindexed range) can match a US lead.
+  for (int i = 0; i < 300; ++i) {
+    std::string country = i % 3 == 0 ? "US" : (i % 3 == 1 ? "DE" : "FR");
+    queue_rule(i + 1, i + 1,
+               "country = '" + country + "' AND source = 'web" + std::to_string(i) + "'",
+               "q" + std::to_string(i));
+  }
+  queue_rule(1000, 1000, "employees >= 500", "big");
+  config.finalize();
+  EXPECT_EQ(config.rule_index.indexed_rules, 300u);
+  EXPECT_EQ(config.rule_index.unindexed.size(), 1u);
+  // Indexed under source (300 distinct values) rather than country (3).
+  ASSERT_EQ(config.rule_index.fields.size(), 1u);
+  EXPECT_EQ(config.rule_index.fields[0].field, FieldId::Source);
+
+  lead.text(FieldId::Source, "web42");  // rule 43: country US (42 % 3 == 0)
+  Decision d = route();
+  EXPECT_EQ(d.queue, "q42");
+  JsonValue t = trace_of(d);
+  EXPECT_EQ(t.get("rules")->array.size(), 1u) << "only the rule for web42 was tried";
+  EXPECT_EQ(t.num("more_rules"), 42.0) << "the 42 rules before it count as unlisted misses";
+
+  lead.text(FieldId::Source, "web43");  // rule 44 wants DE: falls to the range rule
+  EXPECT_EQ(route().queue, "big");
+  lead.null(FieldId::Source);
+  EXPECT_EQ(route().queue, "big");
+  lead.number(FieldId::Employees, 10);
+  EXPECT_EQ(route().queue, options.default_queue);
+}
+
+TEST_F(Router, IndexKeepsPriorityOrderAcrossFields) {
+  // Rules indexed under different fields and unindexed ones interleave by priority.
+  for (int i = 0; i < 60; ++i)
+    queue_rule(i + 1, 10 * i + 10, "state = 'S" + std::to_string(i) + "'", "state");
+  for (int i = 0; i < 60; ++i)
+    queue_rule(100 + i, 10 * i + 5, "source IN ('a" + std::to_string(i) + "', 'b')",
+               "source" + std::to_string(i));
+  queue_rule(500, 15, "employees BETWEEN 400 AND 600", "range");
+  config.finalize();
+  lead.text(FieldId::State, "S3").text(FieldId::Source, "b");
+  EXPECT_EQ(route().queue, "source0") << "priority 5 beats the range (15) and the state rule (40)";
+  lead.text(FieldId::Source, "zzz");
+  EXPECT_EQ(route().queue, "range");
+  lead.number(FieldId::Employees, 1);
+  EXPECT_EQ(route().queue, "state");
+}
+
+// Random rule sets: with the index, the first matching rule is always the one a linear scan
+// finds. Conditions mix =, IN, OR, AND, NOT, ranges and NULL tests over a few fields.
+TEST_F(Router, IndexedRoutingEqualsLinearScan) {
+  std::mt19937 rng(20261124);
+  auto pick = [&](std::initializer_list<const char*> xs) {
+    std::vector<const char*> v(xs);
+    return std::string(v[rng() % v.size()]);
+  };
+  auto atom = [&]() -> std::string {
+    switch (rng() % 8) {
+      case 0:
+        return "country = '" + pick({"US", "DE", "FR", "GB"}) + "'";
+      case 1:
+        return "state IN ('" + pick({"CA", "NY", "TX"}) + "', '" + pick({"WA", "CA", "IL"}) + "')";
+      case 2:
+        return "source = '" + pick({"web", "demo_request", "partner", "webinar"}) + "'";
+      case 3:
+        return "employees > " + std::to_string(rng() % 2000);
+      case 4:
+        return "country IS NULL";
+      case 5:
+        return "NOT country = '" + pick({"US", "DE"}) + "'";
+      case 6:
+        return "source IN ('web', NULL)";
+      default:
+        return "industry = '" + pick({"Software", "Finance"}) + "'";
+    }
+  };
+  auto condition = [&]() -> std::string {
+    switch (rng() % 4) {
+      case 0:
+        return atom();
+      case 1:
+        return atom() + " AND " + atom();
+      case 2:
+        return "(" + atom() + " OR " + atom() + ") AND " + atom();
+      default:
+        return atom() + " OR " + atom();
+    }
+  };
+  for (int i = 0; i < 400; ++i) queue_rule(i + 1, i + 1, condition(), "q" + std::to_string(i + 1));
+  config.finalize();
+  ASSERT_GT(config.rules.size(), kMaxTracedRules);
+  ASSERT_GT(config.rule_index.indexed_rules, 0u);
+  for (int n = 0; n < 2000; ++n) {
+    auto maybe_text = [&](FieldId f, std::initializer_list<const char*> xs) {
+      if (rng() % 5 == 0)
+        lead.null(f);
+      else
+        lead.text(f, pick(xs));
+    };
+    maybe_text(FieldId::Country, {"US", "DE", "FR", "GB", "JP"});
+    maybe_text(FieldId::State, {"CA", "NY", "TX", "WA", "IL"});
+    maybe_text(FieldId::Source, {"web", "demo_request", "partner", "webinar", "ads"});
+    maybe_text(FieldId::Industry, {"Software", "Finance", "Retail"});
+    lead.number(FieldId::Employees, rng() % 3000);
+    std::string expected = options.default_queue;
+    for (const Rule& r : config.rules)
+      if (r.condition.evaluate(lead.values) == Tri::True) {
+        expected = *r.queue;
+        break;
+      }
+    ASSERT_EQ(route().queue, expected) << "lead " << n;
+  }
 }
 
 TEST_F(Router, AttributesInRules) {
