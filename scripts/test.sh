@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test: build everything, then run every test layer against a throwaway cluster:
 #   unit (GoogleTest via ctest), regress (pg_regress), pgtap (pg_prove), concurrency
-#   (isolation specs and multi-session scripts), fuzz (libFuzzer, bounded), style (clang-format).
+#   (isolation specs and multi-session scripts), recovery (upgrade from every release, pg_dump and
+#   restore, kill -9 under load), fuzz (libFuzzer, bounded), style (clang-format).
 # Prints a summary per layer and, last, one line "N passed, N failed". Exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -117,6 +118,17 @@ p=$(grep -c "^ok " "$LOGS/concurrency.log")
 f=$(grep -c "^not ok " "$LOGS/concurrency.log")
 grep -q "^# concurrency:" "$LOGS/concurrency.log" || { tail -20 "$LOGS/concurrency.log"; f=$((f + 1)); }
 record concurrency "$p" "$f"
+
+# ---- recovery ---------------------------------------------------------------------------------
+section "recovery (upgrade, pg_dump/restore, crash)"
+for script in upgrade restore crash; do
+  LEADROUTE_TEST_OUT="$BUILD_DIR/recovery" test/recovery/$script.sh >"$LOGS/recovery-$script.log" 2>&1
+  grep -E "^(ok|not ok) |^#   " "$LOGS/recovery-$script.log" | sed 's/^/  /'
+  p=$(grep -c "^ok " "$LOGS/recovery-$script.log")
+  f=$(grep -c "^not ok " "$LOGS/recovery-$script.log")
+  grep -q "^# $script: done" "$LOGS/recovery-$script.log" || { tail -20 "$LOGS/recovery-$script.log"; f=$((f + 1)); }
+  record "$script" "$p" "$f"
+done
 
 # ---- fuzz -------------------------------------------------------------------------------------
 section "fuzz (libFuzzer, 10 s per target)"
