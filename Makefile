@@ -16,8 +16,12 @@ SQL_SCRIPT = $(BUILD_DIR)/$(EXTENSION)--$(EXTVERSION).sql
 
 MODULE_big = leadroute
 OBJS       = $(patsubst %.cpp,%.o,$(sort $(wildcard src/pg/*.cpp)))
-DATA_built = $(SQL_SCRIPT)
-DATA       = $(sort $(wildcard src/sql/upgrades/*.sql) $(wildcard src/sql/released/*.sql))
+# Update scripts: src/sql/upgrades/*.sql.in with "-- @include FILE" lines replaced by that file of
+# src/sql/, so that a change written once serves the fresh install and the update.
+UPGRADE_SOURCES = $(sort $(wildcard src/sql/upgrades/*.sql.in))
+UPGRADE_SCRIPTS = $(patsubst src/sql/upgrades/%.sql.in,$(BUILD_DIR)/%.sql,$(UPGRADE_SOURCES))
+DATA_built = $(SQL_SCRIPT) $(UPGRADE_SCRIPTS)
+DATA       = $(sort $(wildcard src/sql/released/*.sql))
 
 WARNINGS    = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
               -Wno-cast-function-type -Werror
@@ -70,6 +74,10 @@ $(shlib): $(CORE_LIB)
 $(SQL_SCRIPT): $(SQL_SOURCES) src/sql/data/freemail_domains.tsv scripts/freemail-sql.sh
 	@mkdir -p $(BUILD_DIR)
 	( cat $(SQL_SOURCES); scripts/freemail-sql.sh src/sql/data/freemail_domains.tsv ) > $@
+
+$(BUILD_DIR)/%.sql: src/sql/upgrades/%.sql.in $(SQL_SOURCES)
+	@mkdir -p $(BUILD_DIR)
+	awk '/^-- @include / { f = "src/sql/" $$3; while ((getline line < f) > 0) print line; close(f); next } { print }' $< > $@
 
 unit:
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

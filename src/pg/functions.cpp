@@ -325,6 +325,11 @@ LR_FUNCTION(leadroute_valid_skills) {
   PG_RETURN_BOOL(true);
 }
 
+// Row-level security: true for the leads this transaction inserted or handed on.
+LR_FUNCTION(leadroute_written_by_this_transaction) {
+  PG_RETURN_BOOL(written_by_this_transaction(PG_GETARG_INT64(0), GetUserId()));
+}
+
 LR_FUNCTION(leadroute_valid_timezone) {
   char* name = text_to_cstring(PG_GETARG_TEXT_PP(0));
   if (pg_tzset(name) == nullptr)

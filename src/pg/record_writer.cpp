@@ -286,6 +286,13 @@ void relabel_to_parent(int level) noexcept {
     it->nest_level = level - 1;
 }
 
+struct WrittenRun {
+  int64_t first;
+  int64_t last;
+  Oid role;
+};
+std::vector<WrittenRun> g_inserted;  // in the order written
+
 void xact_callback(XactEvent event, void*) {
   switch (event) {
     case XACT_EVENT_PRE_COMMIT:
@@ -301,6 +308,8 @@ void xact_callback(XactEvent event, void*) {
     case XACT_EVENT_PARALLEL_COMMIT:
     case XACT_EVENT_PREPARE:
       discard_from_level(0);
+      g_inserted.clear();
+      g_inserted.shrink_to_fit();
       break;
   }
 }
@@ -373,6 +382,21 @@ void write_record_now(PendingRecord&& record, Oid owner) {
 void register_transaction_callbacks() {
   RegisterXactCallback(xact_callback, nullptr);
   RegisterSubXactCallback(subxact_callback, nullptr);
+}
+
+void remember_written_lead(int64_t lead_id, Oid role) {
+  if (!g_inserted.empty() && g_inserted.back().last + 1 == lead_id &&
+      g_inserted.back().role == role)
+    g_inserted.back().last = lead_id;
+  else
+    g_inserted.push_back(WrittenRun{lead_id, lead_id, role});
+}
+
+bool written_by_this_transaction(int64_t lead_id, Oid role) {
+  // Newest first: RETURNING asks about the row just written.
+  for (auto it = g_inserted.rbegin(); it != g_inserted.rend(); ++it)
+    if (lead_id >= it->first && lead_id <= it->last && it->role == role) return true;
+  return false;
 }
 
 }  // namespace leadroute::pg

@@ -71,6 +71,14 @@ int pending_assignments(int64_t rep_id, TimestampTz since);
 // turns per rep and pool.
 void buffer_owed_turn(int64_t pool_id, int64_t rep_id, int cap);
 
+// Ids of the leads this transaction inserted or handed to another owner (kept as ranges: ids from
+// one sequence mostly come in runs). Row-level security lets leadroute_ingest read back the rows
+// it inserted (INSERT ... RETURNING) and a rep see the row it just handed on (PostgreSQL checks
+// an UPDATE's new row against the SELECT policy).
+// Each run remembers the role that wrote it: only that role sees the rows this way.
+void remember_written_lead(int64_t lead_id, Oid role);
+bool written_by_this_transaction(int64_t lead_id, Oid role);
+
 void register_transaction_callbacks();
 
 }  // namespace leadroute::pg

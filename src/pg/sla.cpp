@@ -219,12 +219,15 @@ int escalate(int max_leads, const Catalog& catalog, Oid user) {
 // ---- the UPDATE trigger ---------------------------------------------------------------------
 
 // A person changed the owner: record it, restart the clock, tell the new owner.
+// `person` is the role that ran the UPDATE (the trigger runs the rest as the extension owner).
 HeapTuple manual_reassignment(HeapTuple old_tuple, HeapTuple new_tuple, TupleDesc tupdesc,
-                              const LeadLayout& layout, const Catalog& catalog) {
+                              const LeadLayout& layout, const Catalog& catalog, Oid person) {
   const RoutingConfig& config = current_config();
   std::optional<int64_t> owner = int8_column(new_tuple, tupdesc, layout.owner_id);
   std::optional<int64_t> previous_owner = int8_column(old_tuple, tupdesc, layout.owner_id);
   int64_t lead_id = *int8_column(new_tuple, tupdesc, layout.id);
+  // The rep who handed it on may see the new row (row-level security).
+  remember_written_lead(lead_id, person);
   TimestampTz now = pg_call([] { return routing_now(); });
   Decision d;
   d.owner_id = owner;
@@ -292,7 +295,7 @@ HeapTuple manual_reassignment(HeapTuple old_tuple, HeapTuple new_tuple, TupleDes
     r.queue = std::string(q.s ? q.s : "unassigned");
     d.queue = r.queue;
   }
-  r.user = pg_call([] { return GetUserId(); });
+  r.user = person;
   r.nest_level = pg_call([] { return GetCurrentTransactionNestLevel(); });
   r.write_decision = false;
   r.assignment_reason = "manual";
@@ -436,9 +439,10 @@ LR_FUNCTION(leadroute_lead_updated) {
     new_tuple = heap_modify_tuple_by_cols(new_tuple, tupdesc, n, replace_cols, values, nulls);
   if (!column_changed(old_tuple, new_tuple, tupdesc, layout.owner_id))
     return PointerGetDatum(new_tuple);
+  Oid person = GetUserId();
   UserSwitch saved;
   switch_to_owner(&saved, catalog.owner);
-  HeapTuple result = manual_reassignment(old_tuple, new_tuple, tupdesc, layout, catalog);
+  HeapTuple result = manual_reassignment(old_tuple, new_tuple, tupdesc, layout, catalog, person);
   restore_user(&saved);
   return PointerGetDatum(result);
 }

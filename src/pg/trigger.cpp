@@ -233,6 +233,7 @@ HeapTuple route_new_row(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& la
   }
   HeapTuple result = write_lead_outputs(layout, tupdesc, ws.base_tuple, out);
   int64_t lead_id = lead_id_of(result, tupdesc, layout);
+  remember_written_lead(lead_id, inserting_user);
   if (failed)
     ereport(WARNING,
             (errcode(ERRCODE_WARNING),

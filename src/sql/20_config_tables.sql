@@ -16,6 +16,8 @@ CREATE TABLE leadroute.reps (
   notify_channel  text NOT NULL DEFAULT 'email' CHECK (notify_channel IN ('email', 'slack', 'webhook', 'none')),
   notify_address  text,
   created_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  db_role         text UNIQUE CHECK (pg_catalog.btrim(db_role) <> ''),
+  may_reassign    boolean NOT NULL DEFAULT false,
   CONSTRAINT reps_notify_address CHECK (notify_channel NOT IN ('slack', 'webhook') OR notify_address IS NOT NULL),
   CONSTRAINT reps_backup_not_self CHECK (backup_id <> id),
   CONSTRAINT reps_manager_not_self CHECK (manager_id <> id)

@@ -39,9 +39,13 @@ GRANT EXECUTE ON FUNCTION leadroute._metric_live_facts(), leadroute._metric_live
     leadroute._alert_values(), leadroute._metrics_rep_load(), leadroute._metrics_rule_hits()
   TO leadroute_analyst, leadroute_admin;
 
--- leadroute_ingest only inserts leads; RETURNING id is allowed, nothing else is readable.
+-- leadroute_ingest only inserts leads; RETURNING id is allowed (row-level security shows it the
+-- rows its own transaction inserted), nothing else is readable.
 GRANT INSERT ON leadroute.leads TO leadroute_ingest;
 GRANT SELECT (id) ON leadroute.leads TO leadroute_ingest;
+-- leadroute_rep records its first contacts (its other grants and its row-level security:
+-- 35_security.sql).
+GRANT EXECUTE ON FUNCTION leadroute.record_contact(bigint, timestamptz) TO leadroute_rep;
 
 -- pg_dump keeps configuration, leads and history (the extension recreates everything else).
 -- One call per statement: each call updates the pg_extension row.

@@ -5,12 +5,13 @@ WITH ns AS (SELECT 'leadroute'::regnamespace AS oid),
 rels AS (SELECT c.* FROM pg_class c, ns WHERE c.relnamespace = ns.oid AND c.relkind IN ('r', 'v', 'S', 'i', 'm'))
 SELECT line FROM (
   SELECT format('relation %s kind=%s rls=%s force_rls=%s acl=%s comment=%s', c.relname, c.relkind,
-                c.relrowsecurity, c.relforcerowsecurity, c.relacl::text, obj_description(c.oid, 'pg_class')) AS line
+                c.relrowsecurity, c.relforcerowsecurity, (SELECT string_agg(x::text, ',' ORDER BY x::text) FROM unnest(c.relacl) x), obj_description(c.oid, 'pg_class')) AS line
     FROM rels c WHERE c.relkind <> 'i' AND c.relname NOT LIKE '\_pool\_turns\_%'
   UNION ALL
   SELECT format('column %s.%s %s notnull=%s default=%s identity=%s collation=%s acl=%s comment=%s',
                 c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
-                pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attcollation, a.attacl::text,
+                pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attcollation,
+                (SELECT string_agg(x::text, ',' ORDER BY x::text) FROM unnest(a.attacl) x),
                 col_description(c.oid, a.attnum))
     FROM rels c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
     LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
@@ -36,7 +37,8 @@ SELECT line FROM (
                 s.seqmax, s.seqcycle)
     FROM rels c JOIN pg_sequence s ON s.seqrelid = c.oid WHERE c.relname NOT LIKE '\_pool\_turns\_%'
   UNION ALL
-  SELECT format('function %s acl=%s comment=%s %s', p.oid::regprocedure, p.proacl::text,
+  SELECT format('function %s acl=%s comment=%s %s', p.oid::regprocedure,
+                (SELECT string_agg(x::text, ',' ORDER BY x::text) FROM unnest(p.proacl) x),
                 obj_description(p.oid, 'pg_proc'), replace(pg_get_functiondef(p.oid), E'\n', ' | '))
     FROM pg_proc p, ns WHERE p.pronamespace = ns.oid AND p.prokind <> 'a'
   UNION ALL
