@@ -284,6 +284,7 @@ void Runner::emit(Contender c, int round, int position, const Measured& m, Conne
 // The two routers must decide alike: the same normalization, account, rule, status and queue for
 // every lead (the rep may differ: each has its own rotation).
 void Runner::compare_decisions(Connection& control) {
+  control.exec("ANALYZE public.leadroute_bench_outcomes");
   Result r = control.query(
       "SELECT count(*), count(*) FILTER (WHERE (a.email_domain, a.is_freemail, a.account_id,"
       " a.match_tier, a.rule_id, a.status, a.queue, a.country) IS NOT DISTINCT FROM"
@@ -340,7 +341,8 @@ void Runner::run() {
   control.exec(
       "CREATE TABLE IF NOT EXISTS public.leadroute_bench_outcomes (contender text, submission "
       "bigint, email_domain text, is_freemail boolean, account_id bigint, match_tier text, "
-      "rule_id bigint, status text, queue text, country text); "
+      "rule_id bigint, status text, queue text, country text, PRIMARY KEY (contender, "
+      "submission)); "
       "TRUNCATE public.leadroute_bench_outcomes");
   std::fprintf(stderr, "%s: %s, %d client(s), synchronous_commit %s, %lld %s leads x %d rounds\n",
                spec_.scenario.c_str(), mode_name(spec_.mode), nclients,
