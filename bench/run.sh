@@ -104,4 +104,9 @@ fi
 echo "== Report ($(elapsed)) =="
 python3 bench/report.py --suite "$suite" --results "$RESULTS" --markdown bench/RESULTS.md \
   --svg "bench/cost_per_lead_$suite.svg" --command "make bench$([ "$suite" = full ] && echo -full)"
+if [ "$suite" = full ]; then
+  echo "== Profile: callgrind at 10 to 10,000 rules ($(elapsed)) =="
+  load 1000 1000000 1000
+  PROFILE_MARKDOWN=bench/RESULTS.md BUILD_DIR=$BUILD_DIR bench/profile.sh 10 100 1000 10000
+fi
 echo "bench $suite finished in $(elapsed); results in bench/RESULTS.md"

@@ -4,7 +4,8 @@
 //                          [--sync on|off] [--leads L] [--rounds K] [--set mix|early|late]
 //                          [--contenders plain,leadroute,plpgsql] [--trace full|compact|off]
 //                          [--warmup W] [--no-checkpoint] [--out FILE]
-//   leadroute_loadgen emit --set mix|early|late --count N [--first I]   (COPY text on stdout)
+//   leadroute_loadgen emit --set mix|early|late --count N [--first I] [--format copy|insert]
+//                          (COPY text, or one INSERT statement per line, on stdout)
 // Connects with libpq's environment (PGHOST, PGPORT, PGUSER, PGDATABASE) or --dsn.
 #include <cstring>
 #include <fstream>
@@ -138,9 +139,20 @@ int cmd_emit(const Args& a) {
   LeadSet set = parse_set(a.get("set", "mix"));
   int64_t count = a.number("count", 1000);
   auto first = static_cast<uint64_t>(a.number("first", 0));
+  bool as_insert = a.get("format", "copy") == "insert";
   std::string out;
-  for (int64_t i = 0; i < count; ++i)
-    append_copy_line(gen.make(set, first + static_cast<uint64_t>(i)), &out);
+  for (int64_t i = 0; i < count; ++i) {
+    Lead lead = gen.make(set, first + static_cast<uint64_t>(i));
+    if (!as_insert) {
+      append_copy_line(lead, &out);
+      continue;
+    }
+    // One statement per line, as a single-user backend reads them.
+    out += "INSERT INTO leadroute.leads (" + lead_column_list() + ") VALUES (";
+    for (size_t col = 0; col < kLeadColumnCount; ++col)
+      out += (col ? ", " : "") + (lead.values[col] ? sql_literal(*lead.values[col]) : "NULL");
+    out += ")\n";
+  }
   std::cout << out;
   return 0;
 }
