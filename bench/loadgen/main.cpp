@@ -3,6 +3,7 @@
 //   leadroute_loadgen run  --scenario NAME [--suite NAME] --mode insert|copy [--clients C]
 //                          [--sync on|off] [--leads L] [--rounds K] [--set mix|early|late]
 //                          [--contenders plain,leadroute,plpgsql] [--trace full|compact|off]
+//                          [--traces full,compact,off]   (leadroute once per level, interleaved)
 //                          [--warmup W] [--no-checkpoint] [--out FILE]
 //   leadroute_loadgen emit --set mix|early|late --count N [--first I] [--format copy|insert]
 //                          (COPY text, or one INSERT statement per line, on stdout)
@@ -106,6 +107,11 @@ int cmd_run(const Args& a) {
   r.rounds = static_cast<int>(a.number("rounds", 3));
   r.set = parse_set(a.get("set", "mix"));
   r.trace = a.get("trace");
+  if (a.flag("traces")) {
+    std::stringstream ss(a.get("traces"));
+    std::string item;
+    while (std::getline(ss, item, ',')) r.traces.push_back(item);
+  }
   r.warmup = static_cast<int>(a.number("warmup", 50));
   r.checkpoint = !a.flag("no-checkpoint");
   if (a.flag("contenders")) {

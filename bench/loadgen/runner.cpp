@@ -204,8 +204,8 @@ Runner::Measured Runner::run_copy(const std::string& data, int64_t rows) {
   return m;
 }
 
-void Runner::emit(Contender c, int round, int position, const Measured& m, Connection& control,
-                  int64_t watermark) {
+void Runner::emit(Contender c, const std::string& trace, int round, int position, const Measured& m,
+                  Connection& control, int64_t watermark) {
   std::string w = std::to_string(watermark);
   Result trig = control.query(
       "SELECT count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_us),"
@@ -240,7 +240,7 @@ void Runner::emit(Contender c, int round, int position, const Measured& m, Conne
       .field("clients", static_cast<int>(clients_.size()))
       .field("sync_commit", spec_.sync_commit)
       .field("set", lead_set_name(spec_.set))
-      .field("trace", spec_.trace.empty() ? "default" : spec_.trace)
+      .field("trace", trace.empty() ? "default" : trace)
       .field("leads", m.rows)
       .field("seconds", m.seconds)
       .field("throughput", m.seconds > 0 ? static_cast<double>(m.rows) / m.seconds : 0.0)
@@ -267,8 +267,10 @@ void Runner::emit(Contender c, int round, int position, const Measured& m, Conne
       .field("catch_all", static_cast<int64_t>(leads.number(0, 6)))
       .field("triggers", triggers);
   out_ << j.str() << std::endl;
-  std::fprintf(stderr, "  %-9s round %d: %7.0f leads/s", contender_name(c), round,
-               m.rows / m.seconds);
+  std::string name = contender_name(c);
+  if (!trace.empty()) name += ":" + trace;
+  std::fprintf(stderr, "  %-17s round %d: %7.0f leads/s", name.c_str(), round,
+               static_cast<double>(m.rows) / m.seconds);
   if (spec_.mode == Mode::Insert)
     std::fprintf(stderr, "  INSERT p50 %6.0f p99 %6.0f us", m.latency.p50, m.latency.p99);
   if (trig.number(0, 0) > 0)
@@ -348,7 +350,23 @@ void Runner::run() {
                spec_.scenario.c_str(), mode_name(spec_.mode), nclients,
                spec_.sync_commit ? "on" : "off", static_cast<long long>(spec_.leads),
                lead_set_name(spec_.set), spec_.rounds);
-  size_t nc = spec_.contenders.size();
+  // Each contender once; leadroute once per trace level when several are asked for.
+  struct Entry {
+    Contender contender;
+    std::string trace;
+    std::string label;  // in the outcome table
+  };
+  std::vector<Entry> entries;
+  for (Contender c : spec_.contenders) {
+    if (c == Contender::Leadroute && !spec_.traces.empty()) {
+      for (const std::string& t : spec_.traces)
+        entries.push_back({c, t, std::string(contender_name(c)) + ":" + t});
+    } else {
+      entries.push_back(
+          {c, c == Contender::Leadroute ? spec_.trace : std::string(), contender_name(c)});
+    }
+  }
+  size_t nc = entries.size();
   for (int round = 0; round < spec_.rounds; ++round) {
     uint64_t first = static_cast<uint64_t>(round) * static_cast<uint64_t>(spec_.leads);
     std::vector<Lead> leads;
@@ -361,7 +379,8 @@ void Runner::run() {
         leads.push_back(std::move(lead));
     }
     for (size_t pos = 0; pos < nc; ++pos) {
-      Contender c = spec_.contenders[(static_cast<size_t>(round) + pos) % nc];
+      const Entry& entry = entries[(static_cast<size_t>(round) + pos) % nc];
+      Contender c = entry.contender;
       control.exec(
           "TRUNCATE leadroute.leads, leadroute.decisions, leadroute.assignments, "
           "leadroute.notifications");
@@ -370,8 +389,8 @@ void Runner::run() {
       for (size_t t = 0; t < clients_.size(); ++t) {
         Connection& conn = *clients_[t];
         conn.exec(std::string("SET synchronous_commit = ") + (spec_.sync_commit ? "on" : "off"));
-        conn.exec(spec_.trace.empty() ? "RESET leadroute.trace"
-                                      : "SET leadroute.trace = " + spec_.trace);
+        conn.exec(entry.trace.empty() ? "RESET leadroute.trace"
+                                      : "SET leadroute.trace = " + entry.trace);
         for (int k = 0; k < spec_.warmup; ++k)
           insert_one(conn,
                      generator_.make(LeadSet::Warmup, static_cast<uint64_t>(round) * 100000 +
@@ -380,10 +399,9 @@ void Runner::run() {
       int64_t watermark =
           std::stoll(control.value("SELECT coalesce(max(id), 0) FROM leadroute.leads"));
       Measured m = spec_.mode == Mode::Copy ? run_copy(copy_data, spec_.leads) : run_inserts(leads);
-      emit(c, round, static_cast<int>(pos), m, control, watermark);
+      emit(c, entry.trace, round, static_cast<int>(pos), m, control, watermark);
       if (round == 0 && c != Contender::Plain)
-        control.exec(std::string("INSERT INTO public.leadroute_bench_outcomes SELECT '") +
-                     contender_name(c) +
+        control.exec("INSERT INTO public.leadroute_bench_outcomes SELECT '" + entry.label +
                      "', (attributes->>'submission')::bigint, email_domain, is_freemail, "
                      "account_id, match_tier, rule_id, status, queue, country FROM "
                      "leadroute.leads WHERE id > " +

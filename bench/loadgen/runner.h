@@ -32,7 +32,10 @@ struct RunSpec {
   LeadSet set = LeadSet::Mix;
   std::vector<Contender> contenders = {Contender::Plain, Contender::Leadroute, Contender::Plpgsql};
   std::string trace;  // leadroute.trace for the run; "" = the default (full)
-  int warmup = 50;    // single-row inserts per client before each measured run
+  // Several leadroute.trace levels, each run as a contender of its own (interleaved like the
+  // others); empty: leadroute runs once, with `trace`.
+  std::vector<std::string> traces;
+  int warmup = 50;  // single-row inserts per client before each measured run
   bool checkpoint = true;
   std::string conninfo;
 };
@@ -47,8 +50,8 @@ class Runner {
   void switch_to(Connection& control, Contender c);
   Measured run_inserts(const std::vector<Lead>& leads);
   Measured run_copy(const std::string& data, int64_t rows);
-  void emit(Contender c, int round, int position, const Measured& m, Connection& control,
-            int64_t watermark);
+  void emit(Contender c, const std::string& trace, int round, int position, const Measured& m,
+            Connection& control, int64_t watermark);
   void compare_decisions(Connection& control);
 
   RunSpec spec_;
