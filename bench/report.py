@@ -437,7 +437,7 @@ def svg_plot(gs, path, suite):
         parts.append(f'<line x1="{lx}" y1="{ly}" x2="{lx + 30}" y2="{ly}" stroke="{COLOR[c]}" stroke-width="2"/>')
         parts.append(f'<text x="{lx + 36}" y="{ly + 4}">{LABEL[c]}: COPY wall time per lead</text>')
         lx += 270
-    lx = 70
+    lx = 70 + 270  # under each contender's solid line
     for c in ("leadroute", "plpgsql"):
         parts.append(f'<line x1="{lx}" y1="{ly + 20}" x2="{lx + 30}" y2="{ly + 20}" stroke="{COLOR[c]}" '
                      f'stroke-width="2" stroke-dasharray="6 4"/>')
