@@ -95,11 +95,23 @@ test: deps
 fuzz: deps
 	@scripts/fuzz.sh
 
+# The benchmark harness (bench/README.md): quick (a few minutes) and full; both write
+# bench/RESULTS.md and an SVG plot next to it. Honour DESTDIR, LEADROUTE_PGBIN, LEADROUTE_PORT and
+# LEADROUTE_DATADIR like make test.
+bench: deps
+	@bench/run.sh quick
+
+bench-full: deps
+	@bench/run.sh full
+
+FORMATTED = src/core/*.cpp src/core/*.h src/pg/*.cpp src/pg/*.h test/unit/*.cpp \
+            bench/loadgen/*.cpp bench/loadgen/*.h
+
 format:
-	clang-format -i src/core/*.cpp src/core/*.h src/pg/*.cpp src/pg/*.h test/unit/*.cpp
+	clang-format -i $(FORMATTED)
 
 format-check:
-	clang-format --dry-run --Werror src/core/*.cpp src/core/*.h src/pg/*.cpp src/pg/*.h test/unit/*.cpp
+	clang-format --dry-run --Werror $(FORMATTED)
 
 clean-all: clean
 	rm -rf $(BUILD_DIR) results regression.diffs regression.out

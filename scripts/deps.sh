@@ -8,6 +8,7 @@ PACKAGES=(
   libpq-dev libpsl-dev publicsuffix libicu-dev
   build-essential cmake pkg-config libgtest-dev libgmock-dev
   clang libclang-rt-14-dev clang-format
+  python3 valgrind   # make bench: the report and plot; the callgrind profile of bench-full
 )
 
 missing=()
