@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <algorithm>
+#include <map>
 
 #include "text.h"
 #include "wrr.h"
@@ -135,13 +136,20 @@ void RoutingConfig::finalize() {
   }
 }
 
+namespace {
+
+constexpr size_t kMaxKeyFields = 3;
+constexpr size_t kMaxKeysPerRule = 64;  // the product of the chosen fields' value counts
+constexpr char kKeySeparator = '\x1f';  // a collision only adds a candidate, never hides one
+
+}  // namespace
+
 void RuleIndex::build(const std::vector<Rule>& rules) {
-  fields.clear();
+  groups.clear();
   unindexed.clear();
   indexed_rules = 0;
-  // Each rule may offer several fields (one per equality conjunct). Index it under the field
-  // whose values split the rule set most finely (most distinct values over all rules), then the
-  // smallest value set: `country = 'US' AND state = 'CA'` goes under state.
+  // The fields that split the rule set most finely (most distinct values over all rules) come
+  // first in a rule's key; more fields are added while the rule keeps a few keys.
   std::vector<std::vector<Condition::EqualityKeys>> options(rules.size());
   std::unordered_map<uint16_t, std::unordered_set<std::string>> distinct;
   for (size_t i = 0; i < rules.size(); ++i) {
@@ -150,30 +158,51 @@ void RuleIndex::build(const std::vector<Rule>& rules) {
     for (const auto& o : options[i])
       distinct[static_cast<uint16_t>(o.field.id)].insert(o.values.begin(), o.values.end());
   }
-  std::unordered_map<uint16_t, size_t> field_slot;
+  std::map<std::vector<FieldId>, size_t> group_of;
   for (uint32_t i = 0; i < rules.size(); ++i) {
-    const Condition::EqualityKeys* best = nullptr;
-    for (const auto& o : options[i]) {
-      if (o.values.empty()) continue;
-      if (!best) {
-        best = &o;
-        continue;
-      }
-      size_t d_best = distinct[static_cast<uint16_t>(best->field.id)].size();
-      size_t d_o = distinct[static_cast<uint16_t>(o.field.id)].size();
-      if (d_o > d_best || (d_o == d_best && o.values.size() < best->values.size())) best = &o;
+    std::vector<const Condition::EqualityKeys*> chosen;
+    for (const auto& o : options[i])
+      if (!o.values.empty()) chosen.push_back(&o);
+    std::sort(chosen.begin(), chosen.end(), [&](const auto* a, const auto* b) {
+      size_t da = distinct[static_cast<uint16_t>(a->field.id)].size();
+      size_t db = distinct[static_cast<uint16_t>(b->field.id)].size();
+      if (da != db) return da > db;
+      if (a->values.size() != b->values.size()) return a->values.size() < b->values.size();
+      return a->field.id < b->field.id;
+    });
+    std::vector<const Condition::EqualityKeys*> key_fields;
+    size_t product = 1;
+    for (const auto* o : chosen) {
+      if (key_fields.size() == kMaxKeyFields) break;
+      if (!key_fields.empty() && product * o->values.size() > kMaxKeysPerRule) continue;
+      key_fields.push_back(o);
+      product *= o->values.size();
     }
-    if (!best) {
+    if (key_fields.empty()) {
       unindexed.push_back(i);
       continue;
     }
-    auto key = static_cast<uint16_t>(best->field.id);
-    auto slot = field_slot.find(key);
-    if (slot == field_slot.end()) {
-      slot = field_slot.emplace(key, fields.size()).first;
-      fields.push_back(FieldIndex{best->field.id, {}});
+    // One group per set of fields, in a fixed order so that the lead's key is built the same way.
+    std::sort(key_fields.begin(), key_fields.end(),
+              [](const auto* a, const auto* b) { return a->field.id < b->field.id; });
+    std::vector<FieldId> fields;
+    for (const auto* o : key_fields) fields.push_back(o->field.id);
+    auto slot = group_of.find(fields);
+    if (slot == group_of.end()) {
+      slot = group_of.emplace(fields, groups.size()).first;
+      groups.push_back(Group{fields, {}});
     }
-    for (const auto& value : best->values) fields[slot->second].rules_by_value[value].push_back(i);
+    Group& group = groups[slot->second];
+    // Every combination of the fields' values is a key of the rule.
+    std::vector<std::string> keys{std::string()};
+    for (size_t f = 0; f < key_fields.size(); ++f) {
+      std::vector<std::string> next;
+      for (const auto& prefix : keys)
+        for (const auto& value : key_fields[f]->values)
+          next.push_back(f == 0 ? value : prefix + kKeySeparator + value);
+      keys = std::move(next);
+    }
+    for (const auto& key : keys) group.rules_by_key[key].push_back(i);
     ++indexed_rules;
   }
 }
@@ -181,12 +210,24 @@ void RuleIndex::build(const std::vector<Rule>& rules) {
 void RuleIndex::candidates(const LeadValues& lead, std::vector<uint32_t>* out) const {
   out->clear();
   out->insert(out->end(), unindexed.begin(), unindexed.end());
-  // Each rule is listed under one field, and a lead has one value per field: no duplicates.
-  for (const auto& f : fields) {
-    const ValueView& v = lead.get(f.field);
-    if (v.kind != ValueKind::Text) continue;  // NULL: no equality can be true
-    auto it = f.rules_by_value.find(std::string(v.text));
-    if (it == f.rules_by_value.end()) continue;
+  // Each rule is in one group under distinct keys, and a lead has one key per group: no
+  // duplicates.
+  std::string key;
+  for (const auto& g : groups) {
+    key.clear();
+    bool complete = true;
+    for (size_t f = 0; f < g.fields.size(); ++f) {
+      const ValueView& v = lead.get(g.fields[f]);
+      if (v.kind != ValueKind::Text) {  // NULL: no equality on it can be true
+        complete = false;
+        break;
+      }
+      if (f > 0) key += kKeySeparator;
+      key.append(v.text.data(), v.text.size());
+    }
+    if (!complete) continue;
+    auto it = g.rules_by_key.find(key);
+    if (it == g.rules_by_key.end()) continue;
     size_t mid = out->size();
     out->insert(out->end(), it->second.begin(), it->second.end());
     std::inplace_merge(out->begin(), out->begin() + static_cast<std::ptrdiff_t>(mid), out->end());

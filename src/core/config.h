@@ -120,16 +120,19 @@ struct Territory {
   std::optional<int64_t> rep_id;
 };
 
-// Rules by a necessary equality: a lead can only match the rules listed under its own value of
-// the indexed fields, plus the rules no field indexes (catch-alls, ranges, patterns). Built by
-// RoutingConfig::finalize(); cost per lead then follows the rules that could match, not all of
-// them. Positions are indexes into RoutingConfig::rules.
+// Rules by their necessary equalities: a lead can only match the rules listed under its own
+// values of the indexed fields, plus the rules nothing indexes (catch-alls, ranges, patterns).
+// A rule is keyed by up to three of its equality fields at once (`country = 'US' AND state =
+// 'TX' AND industry = 'Retail'` under the key US/TX/Retail), so a bucket holds the few rules for
+// exactly that combination. Built by RoutingConfig::finalize(); cost per lead then follows the
+// rules that could match, not all of them. Positions are indexes into RoutingConfig::rules.
 struct RuleIndex {
-  struct FieldIndex {
-    FieldId field = FieldId::Email;
-    std::unordered_map<std::string, std::vector<uint32_t>> rules_by_value;  // ascending positions
+  // Rules keyed by the same fields, in that order.
+  struct Group {
+    std::vector<FieldId> fields;
+    std::unordered_map<std::string, std::vector<uint32_t>> rules_by_key;  // ascending positions
   };
-  std::vector<FieldIndex> fields;
+  std::vector<Group> groups;
   std::vector<uint32_t> unindexed;  // ascending positions
   size_t indexed_rules = 0;
 

@@ -645,9 +645,11 @@ TEST_F(Router, IndexTriesOnlyTheRulesThatCanMatch) {
   config.finalize();
   EXPECT_EQ(config.rule_index.indexed_rules, 300u);
   EXPECT_EQ(config.rule_index.unindexed.size(), 1u);
-  // Indexed under source (300 distinct values) rather than country (3).
-  ASSERT_EQ(config.rule_index.fields.size(), 1u);
-  EXPECT_EQ(config.rule_index.fields[0].field, FieldId::Source);
+  // Keyed by both equalities (country and source): one bucket per combination.
+  ASSERT_EQ(config.rule_index.groups.size(), 1u);
+  EXPECT_EQ(config.rule_index.groups[0].fields,
+            (std::vector<FieldId>{FieldId::Country, FieldId::Source}));
+  EXPECT_EQ(config.rule_index.groups[0].rules_by_key.size(), 300u);
 
   lead.text(FieldId::Source, "web42");  // rule 43: country US (42 % 3 == 0)
   Decision d = route();
