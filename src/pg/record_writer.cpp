@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "direct_insert.h"
 #include "errors.h"
 #include "spi_util.h"
 #include "state.h"
@@ -24,14 +25,46 @@ std::vector<PendingNotification>* g_notes = nullptr;
 Datum make_array(Datum* values, bool* nulls, int n, Oid element_type);
 SPIPlanPtr g_notes_plan = nullptr;
 
-// Writes buffered notifications of this level and deeper in one statement.
+Datum jsonb_datum(const std::string& json) {
+  return DirectFunctionCall1(jsonb_in, CStringGetDatum(json.c_str()));
+}
+
+// Writes buffered notifications of this level and deeper (direct inserts; see direct_insert.h).
+void insert_notifications_sql(int min_level, size_t first);
 void insert_notifications(int min_level) {
   if (!g_notes || g_notes->empty()) return;
   auto& v = *g_notes;
   size_t first = v.size();
   while (first > 0 && v[first - 1].nest_level >= min_level) --first;
+  if (first == v.size()) return;
+  static const char* const kNoteColumns[] = {"created_at", "event",     "lead_id", "rep_id",
+                                             "channel",    "recipient", "payload"};
+  DirectInsert* d = direct_insert_begin(resolve_catalog().notifications, 7, kNoteColumns);
+  if (!d) {
+    insert_notifications_sql(min_level, first);
+    return;
+  }
+  for (size_t i = first; i < v.size(); ++i) {
+    const PendingNotification& note = v[i];
+    Datum values[7] = {TimestampTzGetDatum(note.created_at),
+                       CStringGetTextDatum(note.event),
+                       Int64GetDatum(note.lead_id),
+                       Int64GetDatum(note.rep_id),
+                       CStringGetTextDatum(note.channel.c_str()),
+                       CStringGetTextDatum(note.recipient.c_str()),
+                       jsonb_datum(note.payload)};
+    bool nulls[7] = {false, false, false, false, false, false, false};
+    direct_insert_row(d, values, nulls);
+  }
+  direct_insert_end(d);
+  v.resize(first);
+}
+
+// The same as one INSERT statement: for a relation with a transition-table trigger.
+void insert_notifications_sql(int min_level, size_t first) {
+  auto& v = *g_notes;
+  (void)min_level;
   int n = static_cast<int>(v.size() - first);
-  if (n == 0) return;
   constexpr int kCols = 8;
   Datum* cols[kCols];
   bool* nulls[kCols];
@@ -185,8 +218,95 @@ Datum make_array(Datum* values, bool* nulls, int n, Oid element_type) {
       construct_md_array(values, nulls, 1, dims, lbs, element_type, typlen, typbyval, typalign));
 }
 
-// Writes records[first, last) (C style).
+// Writes records[first, last) as one INSERT statement (C style): for relations with a
+// transition-table trigger, which must see the statement's rows.
+void insert_records_sql(const std::vector<PendingRecord>& records, size_t first, size_t last);
+
+Datum text_datum_or_null(const std::optional<std::string>& s, bool* isnull) {
+  *isnull = !s.has_value();
+  return s ? CStringGetTextDatum(s->c_str()) : 0;
+}
+
+template <typename T>
+Datum int8_or_null(const std::optional<T>& v, bool* isnull) {
+  *isnull = !v.has_value();
+  return v ? Int64GetDatum(*v) : 0;
+}
+
+// Writes records[first, last) (C style): decisions, then the assignments, by direct inserts.
 void insert_records(const std::vector<PendingRecord>& records, size_t first, size_t last) {
+  if (last <= first) return;
+  const Catalog& catalog = resolve_catalog();
+  static const char* const kDecisionColumns[] = {
+      "lead_id",  "decided_at", "kind",     "status", "rule_id",     "pool_id", "routing_model",
+      "owner_id", "queue",      "fallback", "trace",  "duration_us", "error"};
+  static const char* const kAssignmentColumns[] = {
+      "lead_id", "rep_id",      "queue",       "reason",     "rule_id",
+      "pool_id", "assigned_at", "assigned_by", "sla_due_at", "sla_policy_id"};
+  DirectInsert* decisions = direct_insert_begin(catalog.decisions, 13, kDecisionColumns);
+  if (!decisions) {
+    insert_records_sql(records, first, last);
+    return;
+  }
+  for (size_t i = first; i < last; ++i) {
+    const PendingRecord& r = records[i];
+    if (!r.write_decision) continue;
+    Datum v[13];
+    bool n[13] = {};
+    v[0] = Int64GetDatum(r.lead_id);
+    v[1] = TimestampTzGetDatum(r.decided_at);
+    v[2] = CStringGetTextDatum(r.kind);
+    v[3] = CStringGetTextDatum(lead_status_name(r.status));
+    v[4] = int8_or_null(r.rule_id, &n[4]);
+    v[5] = int8_or_null(r.pool_id, &n[5]);
+    v[6] = CStringGetTextDatum(routing_model_name(r.model));
+    v[7] = int8_or_null(r.owner_id, &n[7]);
+    v[8] = text_datum_or_null(r.queue, &n[8]);
+    v[9] = BoolGetDatum(r.fallback);
+    n[10] = r.trace.empty();
+    v[10] = n[10] ? 0 : jsonb_datum(r.trace);
+    v[11] = Int32GetDatum(r.duration_us);
+    v[12] = text_datum_or_null(r.error, &n[12]);
+    direct_insert_row(decisions, v, n);
+  }
+  direct_insert_end(decisions);
+  DirectInsert* assignments = direct_insert_begin(catalog.assignments, 10, kAssignmentColumns);
+  if (!assignments) {
+    // Decisions are written; the statement form writes both, so write only the assignments.
+    std::vector<PendingRecord> only;
+    for (size_t i = first; i < last; ++i)
+      if (records[i].assignment_reason) {
+        only.push_back(records[i]);
+        only.back().write_decision = false;
+      }
+    insert_records_sql(only, 0, only.size());
+    return;
+  }
+  for (size_t i = first; i < last; ++i) {
+    const PendingRecord& r = records[i];
+    if (!r.assignment_reason) continue;
+    Datum v[10];
+    bool n[10] = {};
+    v[0] = Int64GetDatum(r.lead_id);
+    v[1] = int8_or_null(r.owner_id, &n[1]);
+    n[2] = r.owner_id.has_value() || !r.queue.has_value();
+    v[2] = n[2] ? 0 : CStringGetTextDatum(r.queue->c_str());
+    v[3] = CStringGetTextDatum(r.assignment_reason->c_str());
+    v[4] = int8_or_null(r.rule_id, &n[4]);
+    v[5] = int8_or_null(r.pool_id, &n[5]);
+    v[6] = TimestampTzGetDatum(r.decided_at);
+    const char* who = GetUserNameFromId(r.user, true);  // pg_get_userbyid() does the same
+    v[7] =
+        who ? CStringGetTextDatum(who) : CStringGetTextDatum(psprintf("unknown (OID=%u)", r.user));
+    n[8] = !r.sla_due_at.has_value();
+    v[8] = r.sla_due_at ? TimestampTzGetDatum(*r.sla_due_at) : 0;
+    v[9] = int8_or_null(r.sla_policy_id, &n[9]);
+    direct_insert_row(assignments, v, n);
+  }
+  direct_insert_end(assignments);
+}
+
+void insert_records_sql(const std::vector<PendingRecord>& records, size_t first, size_t last) {
   int n = static_cast<int>(last - first);
   if (n <= 0) return;
   Datum* cols[kColumns];

@@ -42,7 +42,7 @@ void relcache_callback(Datum, Oid relid) {
   if (relid == c.leads) s->layout_valid = false;
   // The relation may have been dropped (DROP EXTENSION): look the names up again next time.
   if (is_config_relation(c, relid) || relid == c.freemail_domains || relid == c.leads ||
-      relid == c.decisions || relid == c.assignments)
+      relid == c.decisions || relid == c.assignments || relid == c.notifications)
     s->catalog_valid = false;
 }
 
@@ -307,6 +307,7 @@ const Catalog& resolve_catalog() {
   c.time_off = relation_in(c.schema, "time_off");
   c.territories = relation_in(c.schema, "territories");
   c.sla_policies = relation_in(c.schema, "sla_policies");
+  c.notifications = relation_in(c.schema, "notifications");
   c.leads_owner_open_idx = relation_in(c.schema, "leads_owner_open_idx");
   c.assignments_rep_time_idx = relation_in(c.schema, "assignments_rep_time_idx");
   HeapTuple tup = SearchSysCache1(RELOID, ObjectIdGetDatum(c.leads));
