@@ -102,11 +102,22 @@ uint64_t max_rotation_period(size_t members) {
   return std::max<uint64_t>(n, std::min<uint64_t>(kCeiling, kWorkBudget / n));
 }
 
-void RoutingConfig::finalize() {
+namespace {
+
+void finalize_rules(std::vector<Rule>& rules, RuleIndex& index) {
   std::stable_sort(rules.begin(), rules.end(),
                    [](const Rule& a, const Rule& b) { return a.priority < b.priority; });
   for (auto& rule : rules) rule.catch_all = rule.condition.always_true();
-  rule_index.build(rules);
+  index.build(rules);
+}
+
+}  // namespace
+
+void RoutingConfig::finalize() {
+  finalize_rules(rules, rule_index);
+  std::stable_sort(shadow_rulesets.begin(), shadow_rulesets.end(),
+                   [](const ShadowRuleset& a, const ShadowRuleset& b) { return a.name < b.name; });
+  for (auto& shadow : shadow_rulesets) finalize_rules(shadow.rules, shadow.rule_index);
   std::stable_sort(territories.begin(), territories.end(),
                    [](const Territory& a, const Territory& b) { return a.priority < b.priority; });
   std::stable_sort(sla_policies.begin(), sla_policies.end(),

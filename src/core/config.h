@@ -95,6 +95,7 @@ struct Pool {
   bool weighted = false;           // members' weights are not all equal
   // Opaque to the core: the shim's handle of the pool's turn counter (a sequence).
   uint64_t cursor_handle = 0;
+  uint64_t shadow_cursor_handle = 0;  // the shadow rulesets' turn counter
 };
 
 struct Rule {
@@ -141,8 +142,16 @@ struct RuleIndex {
   void candidates(const LeadValues& lead, std::vector<uint32_t>* out) const;
 };
 
+// A shadow ruleset (rulesets.mode = 'shadow'): evaluated on every live lead beside the live rules;
+// its decision is recorded, never applied.
+struct ShadowRuleset {
+  std::string name;
+  std::vector<Rule> rules;  // enabled rules, ascending priority
+  RuleIndex rule_index;
+};
+
 struct RoutingConfig {
-  std::vector<Rule> rules;              // enabled rules, ascending priority
+  std::vector<Rule> rules;              // the live ruleset's enabled rules, ascending priority
   std::vector<Territory> territories;   // enabled territories, ascending priority
   std::vector<SlaPolicy> sla_policies;  // enabled policies, ascending priority
   std::unordered_map<int64_t, Rep> reps;
@@ -150,6 +159,7 @@ struct RoutingConfig {
   DomainSet freemail_domains;
   AttributeRegistry attributes;
   RuleIndex rule_index;  // used when there are more rules than explain lists one by one
+  std::vector<ShadowRuleset> shadow_rulesets;  // by name
 
   const Rep* rep(int64_t id) const {
     auto it = reps.find(id);

@@ -42,7 +42,17 @@ class RouteRun {
  public:
   RouteRun(const RoutingConfig& config, const LeadValues& lead, const AccountMatch& match,
            RoutingEnv& env, const RouteOptions& options)
-      : config_(config), lead_(lead), match_(match), env_(env), options_(options) {}
+      : RouteRun(config, config.rules, config.rule_index, lead, match, env, options) {}
+  RouteRun(const RoutingConfig& config, const std::vector<Rule>& rules, const RuleIndex& index,
+           const LeadValues& lead, const AccountMatch& match, RoutingEnv& env,
+           const RouteOptions& options)
+      : config_(config),
+        rules_(rules),
+        rule_index_(index),
+        lead_(lead),
+        match_(match),
+        env_(env),
+        options_(options) {}
 
   Decision run() {
     Decision decision;
@@ -58,21 +68,21 @@ class RouteRun {
     size_t not_listed = 0;
     // Up to kMaxTracedRules rules, every rule is tried (explain lists each one); beyond, only the
     // rules the index says can match: the others are counted with the unlisted misses.
-    if (config_.rules.size() <= kMaxTracedRules) {
-      for (const Rule& rule : config_.rules)
+    if (rules_.size() <= kMaxTracedRules) {
+      for (const Rule& rule : rules_)
         if (try_rule(rule, decision, not_listed)) return decision;
     } else {
       std::vector<uint32_t> candidates;
-      config_.rule_index.candidates(lead_, &candidates);
+      rule_index_.candidates(lead_, &candidates);
       for (size_t k = 0; k < candidates.size(); ++k) {
         // The rules before this one that the index ruled out are misses too, as a linear scan
         // would count them.
         size_t skipped = candidates[k] - k;
         size_t count = not_listed + skipped;
-        if (try_rule(config_.rules[candidates[k]], decision, count)) return decision;
+        if (try_rule(rules_[candidates[k]], decision, count)) return decision;
         not_listed = count - skipped;
       }
-      not_listed += config_.rules.size() - candidates.size();
+      not_listed += rules_.size() - candidates.size();
     }
     to_default_queue(decision, "no rule matched");
     close_trace(decision, not_listed);
@@ -978,6 +988,8 @@ class RouteRun {
   }
 
   const RoutingConfig& config_;
+  const std::vector<Rule>& rules_;
+  const RuleIndex& rule_index_;
   const LeadValues& lead_;
   const AccountMatch& match_;
   RoutingEnv& env_;
@@ -999,6 +1011,12 @@ class RouteRun {
 Decision route_lead(const RoutingConfig& config, const LeadValues& lead, const AccountMatch& match,
                     RoutingEnv& env, const RouteOptions& options) {
   return RouteRun(config, lead, match, env, options).run();
+}
+
+Decision route_lead_shadow(const RoutingConfig& config, const ShadowRuleset& shadow,
+                           const LeadValues& lead, const AccountMatch& match, RoutingEnv& env,
+                           const RouteOptions& options) {
+  return RouteRun(config, shadow.rules, shadow.rule_index, lead, match, env, options).run();
 }
 
 Decision escalate_lead(const RoutingConfig& config, const LeadValues& lead,

@@ -100,6 +100,12 @@ constexpr size_t kMaxTracedCandidates = 50;
 Decision route_lead(const RoutingConfig& config, const LeadValues& lead, const AccountMatch& match,
                     RoutingEnv& env, const RouteOptions& options);
 
+// The same with a shadow ruleset's rules in place of the live ones (pools, reps, territories and
+// SLA policies are shared).
+Decision route_lead_shadow(const RoutingConfig& config, const ShadowRuleset& shadow,
+                           const LeadValues& lead, const AccountMatch& match, RoutingEnv& env,
+                           const RouteOptions& options);
+
 // Escalation of a lead whose SLA ran out (DESIGN.md §6): the owner's backup, else the next
 // eligible member of the pool that placed it (never the same rep), else, and after
 // max_escalations, the manager's queue ("manager:<manager's email>", or "escalations").

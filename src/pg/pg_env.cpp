@@ -455,6 +455,22 @@ int64_t PeekRoutingEnv::take_ticket(const Pool& pool) {
   return it->second++;
 }
 
+int64_t ShadowRoutingEnv::take_ticket(const Pool& pool) {
+  Oid seq = static_cast<Oid>(pool.shadow_cursor_handle);
+  if (!OidIsValid(seq))
+    throw UserError(
+        ERRCODE_UNDEFINED_OBJECT,
+        "pool \"" + pool.name + "\" has no rotation counter for shadow rulesets",
+        "The sequence leadroute._pool_turns_" + std::to_string(pool.id) + "_shadow is missing.",
+        "Recreate it: CREATE SEQUENCE leadroute._pool_turns_" + std::to_string(pool.id) +
+            "_shadow CACHE 1 OWNED BY leadroute.pools.id;");
+  return pg_call([&] { return nextval_internal(seq, false); });
+}
+
+RepLoad ShadowRoutingEnv::rep_load(const Rep& rep, bool) {
+  return count_load(rep);
+}
+
 void forget_enrichment_function() {
   g_enrichment_oid = InvalidOid;
 }

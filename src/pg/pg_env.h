@@ -47,6 +47,14 @@ class PeekRoutingEnv final : public PgEnvBase {
   std::unordered_map<int64_t, int64_t> next_;
 };
 
+// Shadow rulesets: turns from each pool's shadow counter (the live rotation never moves for
+// them); loads are counted, never claimed (a shadow decision assigns nobody).
+class ShadowRoutingEnv final : public PgEnvBase {
+ public:
+  int64_t take_ticket(const Pool& pool) override;
+  RepLoad rep_load(const Rep& rep, bool claim) override;
+};
+
 // Calls leadroute.enrichment_function on the row, if one is set, and returns the row with the
 // function's input columns (C++ style: errors arrive as PgError).
 HeapTuple enrich_lead(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& layout);

@@ -234,9 +234,75 @@ Datum int8_or_null(const std::optional<T>& v, bool* isnull) {
 }
 
 // Writes records[first, last) (C style): decisions, then the assignments, by direct inserts.
+constexpr int kShadowColumns = 13;
+
+// One shadow_decisions row by SQL: the fallback when the table has triggers with transition
+// tables (C style).
+void insert_shadow_sql(Datum* v, const bool* n) {
+  static const Oid types[kShadowColumns] = {INT8OID,  TEXTOID, TIMESTAMPTZOID, TEXTOID, INT8OID,
+                                            INT8OID,  TEXTOID, INT8OID,        TEXTOID, BOOLOID,
+                                            JSONBOID, INT4OID, TEXTOID};
+  char nulls[kShadowColumns];
+  for (int i = 0; i < kShadowColumns; ++i) nulls[i] = n[i] ? 'n' : ' ';
+  spi_connect();
+  int ret = SPI_execute_with_args(
+      "INSERT INTO leadroute.shadow_decisions (lead_id, ruleset, decided_at, status, rule_id,"
+      " pool_id, routing_model, owner_id, queue, fallback, trace, duration_us, error)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+      kShadowColumns, const_cast<Oid*>(types), v, nulls, false, 0);
+  if (ret != SPI_OK_INSERT)
+    elog(ERROR, "could not record a shadow decision: %s", SPI_result_code_string(ret));
+  spi_finish();
+}
+
+// The shadow rulesets' decisions among records[first, last) (C style).
+void insert_shadow_records(const std::vector<PendingRecord>& records, size_t first, size_t last) {
+  static const char* const kColumns[kShadowColumns] = {
+      "lead_id",       "ruleset", "decided_at", "status", "rule_id",     "pool_id", "owner_id",
+      "routing_model", "queue",   "fallback",   "trace",  "duration_us", "error"};
+  DirectInsert* shadows = nullptr;
+  bool tried = false;
+  for (size_t i = first; i < last; ++i) {
+    const PendingRecord& r = records[i];
+    if (r.shadow_ruleset.empty()) continue;
+    if (!tried) {
+      shadows = direct_insert_begin(resolve_catalog().shadow_decisions, kShadowColumns, kColumns);
+      tried = true;
+    }
+    Datum v[kShadowColumns];
+    bool n[kShadowColumns] = {};
+    v[0] = Int64GetDatum(r.lead_id);
+    v[1] = CStringGetTextDatum(r.shadow_ruleset.c_str());
+    v[2] = TimestampTzGetDatum(r.decided_at);
+    v[3] = CStringGetTextDatum(lead_status_name(r.status));
+    v[4] = int8_or_null(r.rule_id, &n[4]);
+    v[5] = int8_or_null(r.pool_id, &n[5]);
+    v[6] = int8_or_null(r.owner_id, &n[6]);
+    v[7] = CStringGetTextDatum(routing_model_name(r.model));
+    v[8] = text_datum_or_null(r.queue, &n[8]);
+    v[9] = BoolGetDatum(r.fallback);
+    n[10] = r.trace.empty();
+    v[10] = n[10] ? 0 : jsonb_datum(r.trace);
+    v[11] = Int32GetDatum(r.duration_us);
+    v[12] = text_datum_or_null(r.error, &n[12]);
+    if (shadows) {
+      direct_insert_row(shadows, v, n);
+    } else {
+      // The SQL form takes its parameters in the table's column order.
+      Datum sv[kShadowColumns] = {v[0], v[1], v[2], v[3],  v[4],  v[5], v[7],
+                                  v[6], v[8], v[9], v[10], v[11], v[12]};
+      bool sn[kShadowColumns] = {n[0], n[1], n[2], n[3],  n[4],  n[5], n[7],
+                                 n[6], n[8], n[9], n[10], n[11], n[12]};
+      insert_shadow_sql(sv, sn);
+    }
+  }
+  if (shadows) direct_insert_end(shadows);
+}
+
 void insert_records(const std::vector<PendingRecord>& records, size_t first, size_t last) {
   if (last <= first) return;
   const Catalog& catalog = resolve_catalog();
+  insert_shadow_records(records, first, last);
   static const char* const kDecisionColumns[] = {
       "lead_id",  "decided_at", "kind",     "status", "rule_id",     "pool_id", "routing_model",
       "owner_id", "queue",      "fallback", "trace",  "duration_us", "error"};

@@ -36,6 +36,9 @@ struct PendingRecord {
   std::optional<std::string> assignment_reason;
   std::optional<TimestampTz> sla_due_at;
   std::optional<int64_t> sla_policy_id;
+  // Set for a shadow ruleset's decision: a shadow_decisions row, nothing else (write_decision is
+  // false and there is no assignment).
+  std::string shadow_ruleset;
 };
 
 // A row of leadroute.notifications.

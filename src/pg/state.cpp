@@ -19,7 +19,8 @@ BackendState* g_state = nullptr;
 
 bool is_config_relation(const Catalog& c, Oid relid) {
   return relid == c.reps || relid == c.pools || relid == c.pool_members || relid == c.rules ||
-         relid == c.time_off || relid == c.territories || relid == c.sla_policies;
+         relid == c.time_off || relid == c.territories || relid == c.sla_policies ||
+         relid == c.rulesets;
 }
 
 // Called by PostgreSQL when a relation's cache entry is invalidated: by DDL, by VACUUM and
@@ -42,7 +43,8 @@ void relcache_callback(Datum, Oid relid) {
   if (relid == c.leads) s->layout_valid = false;
   // The relation may have been dropped (DROP EXTENSION): look the names up again next time.
   if (is_config_relation(c, relid) || relid == c.freemail_domains || relid == c.leads ||
-      relid == c.decisions || relid == c.assignments || relid == c.notifications)
+      relid == c.decisions || relid == c.assignments || relid == c.notifications ||
+      relid == c.shadow_decisions)
     s->catalog_valid = false;
 }
 
@@ -178,6 +180,9 @@ void load_pools(RoutingConfig& cfg, Oid schema) {
                               : AbsencePolicy::Skip;
     std::string seq_name = "_pool_turns_" + std::to_string(pool.id);
     pool.cursor_handle = pg_call([&] { return get_relname_relid(seq_name.c_str(), schema); });
+    seq_name += "_shadow";
+    pool.shadow_cursor_handle =
+        pg_call([&] { return get_relname_relid(seq_name.c_str(), schema); });
     cfg.pools.emplace(pool.id, std::move(pool));
   }
   TextTable m =
@@ -192,18 +197,36 @@ void load_pools(RoutingConfig& cfg, Oid schema) {
   }
 }
 
+// The live rules (no ruleset) and the enabled rules of every shadow ruleset, grouped by ruleset.
 void load_rules(RoutingConfig& cfg) {
+  bool rulesets = OidIsValid(resolve_catalog().rulesets);
   TextTable t = query(
-      "SELECT id, name, priority, condition, action, rep_id, pool_id, queue, "
-      "pg_catalog.array_to_json(required_skills)::pg_catalog.text "
-      "FROM leadroute.rules WHERE enabled");
+      !rulesets ? "SELECT NULL, id, name, priority, condition, action, rep_id, pool_id, queue, "
+                  "pg_catalog.array_to_json(required_skills)::pg_catalog.text "
+                  "FROM leadroute.rules WHERE enabled"
+                : "SELECT r.ruleset, r.id, r.name, r.priority, r.condition, r.action, r.rep_id, "
+                  "r.pool_id, "
+                  "r.queue, pg_catalog.array_to_json(r.required_skills)::pg_catalog.text "
+                  "FROM leadroute.rules r LEFT JOIN leadroute.rulesets s ON s.name "
+                  "OPERATOR(pg_catalog.=) "
+                  "r.ruleset WHERE r.enabled AND (r.ruleset IS NULL OR s.mode "
+                  "OPERATOR(pg_catalog.=) 'shadow') "
+                  "ORDER BY r.ruleset NULLS FIRST");
   cfg.rules.reserve(t.rows);
   for (uint64 r = 0; r < t.rows; ++r) {
+    std::vector<Rule>* target = &cfg.rules;
+    if (t.cell(r, 0)) {
+      if (cfg.shadow_rulesets.empty() || cfg.shadow_rulesets.back().name != t.cell(r, 0)) {
+        cfg.shadow_rulesets.emplace_back();
+        cfg.shadow_rulesets.back().name = t.cell(r, 0);
+      }
+      target = &cfg.shadow_rulesets.back().rules;
+    }
     Rule rule;
-    rule.id = to_int64(t.cell(r, 0));
-    rule.name = t.cell(r, 1) ? t.cell(r, 1) : "";
-    rule.priority = static_cast<int32_t>(to_int64(t.cell(r, 2)));
-    const char* condition = t.cell(r, 3) ? t.cell(r, 3) : "TRUE";
+    rule.id = to_int64(t.cell(r, 1));
+    rule.name = t.cell(r, 2) ? t.cell(r, 2) : "";
+    rule.priority = static_cast<int32_t>(to_int64(t.cell(r, 3)));
+    const char* condition = t.cell(r, 4) ? t.cell(r, 4) : "TRUE";
     try {
       rule.condition = Condition::compile(condition, cfg.attributes);
     } catch (const ConditionError& e) {
@@ -215,14 +238,14 @@ void load_rules(RoutingConfig& cfg) {
           "Fix or disable the rule: UPDATE leadroute.rules SET enabled = false WHERE id = " +
               std::to_string(rule.id) + ";");
     }
-    rule.action = parse_action(t.cell(r, 4) ? t.cell(r, 4) : "").value_or(Action::Queue);
-    rule.rep_id = to_opt_int64(t.cell(r, 5));
-    rule.pool_id = to_opt_int64(t.cell(r, 6));
-    if (t.cell(r, 7)) rule.queue = std::string(t.cell(r, 7));
-    rule.required_skills = json_string_array(t.cell(r, 8));
+    rule.action = parse_action(t.cell(r, 5) ? t.cell(r, 5) : "").value_or(Action::Queue);
+    rule.rep_id = to_opt_int64(t.cell(r, 6));
+    rule.pool_id = to_opt_int64(t.cell(r, 7));
+    if (t.cell(r, 8)) rule.queue = std::string(t.cell(r, 8));
+    rule.required_skills = json_string_array(t.cell(r, 9));
     for (const auto& skill : rule.required_skills)
       rule.skill_templates.push_back(SkillTemplate::parse(skill));
-    cfg.rules.push_back(std::move(rule));
+    target->push_back(std::move(rule));
   }
 }
 
@@ -308,6 +331,10 @@ const Catalog& resolve_catalog() {
   c.territories = relation_in(c.schema, "territories");
   c.sla_policies = relation_in(c.schema, "sla_policies");
   c.notifications = relation_in(c.schema, "notifications");
+  // Absent until ALTER EXTENSION leadroute UPDATE reaches 0.2.0: routing goes on without shadow
+  // mode meanwhile (a new library on an old schema must not stop inserts).
+  c.rulesets = get_relname_relid("rulesets", c.schema);
+  c.shadow_decisions = get_relname_relid("shadow_decisions", c.schema);
   c.leads_owner_open_idx = relation_in(c.schema, "leads_owner_open_idx");
   c.assignments_rep_time_idx = relation_in(c.schema, "assignments_rep_time_idx");
   HeapTuple tup = SearchSysCache1(RELOID, ObjectIdGetDatum(c.leads));

@@ -18,7 +18,7 @@ namespace leadroute::pg {
 struct Catalog {
   Oid schema;
   Oid reps, pools, pool_members, rules, freemail_domains, leads, decisions, assignments, time_off,
-      territories, sla_policies, notifications;
+      territories, sla_policies, notifications, rulesets, shadow_decisions;
   Oid leads_owner_open_idx, assignments_rep_time_idx;
   Oid owner;  // owner of leadroute.leads: the extension owner
 };

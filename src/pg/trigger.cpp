@@ -2,6 +2,7 @@
 // end of the statement) and on the config tables (invalidate every session's cached config).
 #include <new>
 #include <string>
+#include <vector>
 
 #include "core/json.h"
 #include "core/router.h"
@@ -29,6 +30,15 @@ struct RowWorkspace {
   int error_sqlstate = 0;
   std::string payload;
   bool routing_active = false;
+  // The shadow rulesets' decisions for the current row (shadow mode).
+  struct Shadow {
+    const ShadowRuleset* ruleset = nullptr;
+    Decision decision;
+    int32_t duration_us = 0;
+    std::string error;
+  };
+  std::vector<Shadow> shadows;
+  size_t shadow_next = 0;  // the ruleset decide_shadow() evaluates
 };
 
 RowWorkspace* g_row = nullptr;
@@ -100,11 +110,45 @@ DecideStatus decide(RowWorkspace& ws, const LeadLayout& layout, TupleDesc tupdes
   return FAILED_CPP;
 }
 
-// Runs decide() in a subtransaction, so that any error leaves the INSERT intact. The guarded part
-// writes nothing, so the subtransaction never gets an XID of its own (a COPY of 100,000 leads does
-// not overflow the snapshots' subtransaction caches).
+// One shadow ruleset's decision for the row the live rules just decided (ws.values and ws.match
+// as they left them). Never throws; like decide(), failures come back through the status.
+DecideStatus decide_shadow(RowWorkspace& ws, const LeadLayout&, TupleDesc,
+                           ErrorData** pg_error) noexcept {
+  try {
+    RowWorkspace::Shadow& out = ws.shadows[ws.shadow_next];
+    instr_time start;
+    INSTR_TIME_SET_CURRENT(start);
+    ShadowRoutingEnv env;
+    out.decision = route_lead_shadow(current_config(), *out.ruleset, ws.values, ws.match, env,
+                                     route_options());
+    instr_time elapsed;
+    INSTR_TIME_SET_CURRENT(elapsed);
+    INSTR_TIME_SUBTRACT(elapsed, start);
+    out.duration_us = static_cast<int32_t>(INSTR_TIME_GET_MICROSEC(elapsed));
+    return DECIDED;
+  } catch (const PgError& e) {
+    *pg_error = e.data();
+    remember_error(ws, e.what(), e.data()->sqlerrcode);
+    return FAILED_PG;
+  } catch (const UserError& e) {
+    remember_error(ws, e.what(), e.sqlstate());
+  } catch (const std::bad_alloc&) {
+    remember_error(ws, "leadroute ran out of memory", ERRCODE_OUT_OF_MEMORY);
+  } catch (const std::exception& e) {
+    remember_error(ws, e.what(), ERRCODE_INTERNAL_ERROR);
+  } catch (...) {
+    remember_error(ws, "unknown C++ exception", ERRCODE_INTERNAL_ERROR);
+  }
+  return FAILED_CPP;
+}
+
+using DecideFn = DecideStatus (*)(RowWorkspace&, const LeadLayout&, TupleDesc, ErrorData**);
+
+// Runs decide() (or decide_shadow()) in a subtransaction, so that any error leaves the INSERT
+// intact. The guarded part writes nothing, so the subtransaction never gets an XID of its own (a
+// COPY of 100,000 leads does not overflow the snapshots' subtransaction caches).
 DecideStatus decide_guarded(RowWorkspace& ws, const LeadLayout& layout, TupleDesc tupdesc,
-                            ErrorData** error_out) {
+                            ErrorData** error_out, DecideFn fn = decide) {
   MemoryContext oldcontext = CurrentMemoryContext;
   ResourceOwner oldowner = CurrentResourceOwner;
   volatile int status = DECIDED;
@@ -115,7 +159,7 @@ DecideStatus decide_guarded(RowWorkspace& ws, const LeadLayout& layout, TupleDes
   PG_TRY();
   {
     ErrorData* caught = nullptr;
-    status = decide(ws, layout, tupdesc, &caught);
+    status = fn(ws, layout, tupdesc, &caught);
     if (status == DECIDED) {
       ReleaseCurrentSubTransaction();
     } else {
@@ -192,6 +236,55 @@ void record_decision(RowWorkspace& ws, int64_t lead_id, TimestampTz decided_at, 
     flush_records(GetCurrentTransactionNestLevel(), owner);
 }
 
+// Shadow mode: each shadow ruleset decides the row too, in its own subtransaction. A failure is
+// recorded with the shadow decision and never touches the live one, except cancellation and the
+// other critical errors, which stop the statement as anywhere else.
+void decide_shadows(RowWorkspace& ws, const LeadLayout& layout, TupleDesc tupdesc) {
+  const RoutingConfig& config = current_config();
+  if (config.shadow_rulesets.empty()) return;
+  ws.shadows.resize(config.shadow_rulesets.size());
+  for (size_t i = 0; i < config.shadow_rulesets.size(); ++i) {
+    ws.shadows[i].ruleset = &config.shadow_rulesets[i];
+    ws.shadows[i].error.clear();
+    ws.shadow_next = i;
+    ErrorData* error = nullptr;
+    DecideStatus status = decide_guarded(ws, layout, tupdesc, &error, decide_shadow);
+    if (status == DECIDED) continue;
+    if (is_critical(ws.error_sqlstate)) {
+      if (error) ReThrowError(error);
+      ereport(ERROR, (errcode(ws.error_sqlstate),
+                      errmsg("leadroute: shadow routing failed: %s", ws.error.c_str())));
+    }
+    ws.shadows[i].error = ws.error;
+    ws.shadows[i].decision = routing_error_decision(ws.error);
+  }
+}
+
+void record_shadows(RowWorkspace& ws, int64_t lead_id, TimestampTz decided_at, Oid owner) {
+  bool flush = false;
+  for (RowWorkspace::Shadow& shadow : ws.shadows) {
+    PendingRecord r;
+    r.shadow_ruleset = shadow.ruleset->name;
+    r.write_decision = false;
+    r.lead_id = lead_id;
+    r.decided_at = decided_at;
+    r.status = shadow.decision.status;
+    r.rule_id = shadow.decision.rule_id;
+    r.pool_id = shadow.decision.pool_id;
+    r.model = shadow.decision.model;
+    r.owner_id = shadow.decision.owner_id;
+    r.queue = shadow.decision.queue;
+    r.fallback = shadow.decision.fallback;
+    r.trace = std::move(shadow.decision.trace);
+    r.duration_us = shadow.duration_us;
+    if (!shadow.error.empty()) r.error = shadow.error;
+    r.nest_level = GetCurrentTransactionNestLevel();
+    flush = buffer_record(std::move(r)) || flush;
+  }
+  ws.shadows.clear();
+  if (flush) flush_records(GetCurrentTransactionNestLevel(), owner);
+}
+
 HeapTuple route_new_row(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& layout,
                         const Catalog& catalog) {
   RowWorkspace& ws = row_workspace();
@@ -223,6 +316,8 @@ HeapTuple route_new_row(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& la
       ws.decision = routing_error_decision(ws.error);
     }
   }
+  ws.shadows.clear();
+  if (!failed && guc_enabled) decide_shadows(ws, layout, tupdesc);
 
   LeadOutputs out;
   out.decision = &ws.decision;
@@ -248,6 +343,7 @@ HeapTuple route_new_row(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& la
   int32_t duration_us = static_cast<int32_t>(INSTR_TIME_GET_MICROSEC(elapsed));
   record_decision(ws, lead_id, out.routed_at, duration_us, failed, inserting_user, catalog.owner,
                   "routed");
+  if (!ws.shadows.empty()) record_shadows(ws, lead_id, out.routed_at, catalog.owner);
   restore_user(&saved);
   return result;
 }

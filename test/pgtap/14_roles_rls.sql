@@ -22,14 +22,16 @@ CREATE TEMP TABLE expected (role text, obj text, privs text);
 INSERT INTO expected
 SELECT 'leadroute_admin', t, 'DELETE,INSERT,SELECT,UPDATE'
   FROM unnest(ARRAY['reps', 'pools', 'pool_members', 'rules', 'freemail_domains', 'accounts', 'account_domains',
-                    'time_off', 'territories', 'sla_policies', 'leads', 'metric_settings', 'alert_thresholds']) t
-UNION ALL SELECT 'leadroute_admin', t, 'SELECT' FROM unnest(ARRAY['decisions', 'assignments']) t
+                    'time_off', 'territories', 'sla_policies', 'leads', 'metric_settings', 'alert_thresholds',
+                    'rulesets']) t
+UNION ALL SELECT 'leadroute_admin', t, 'SELECT'
+  FROM unnest(ARRAY['decisions', 'assignments', 'shadow_decisions', 'shadow_comparison']) t
 UNION ALL SELECT 'leadroute_admin', 'notifications', 'SELECT,UPDATE'
 UNION ALL SELECT r, v, 'SELECT'
   FROM unnest(ARRAY['leadroute_admin', 'leadroute_analyst']) r,
        unnest(ARRAY['metrics_speed_to_lead', 'metrics_speed_to_contact', 'metrics_fallback_rate', 'metrics_sla_adherence',
                     'metrics_routing_accuracy', 'metrics_conversion', 'metrics_rep_load', 'metrics_fairness',
-                    'metrics_rule_hits', 'alerts']) v
+                    'metrics_rule_hits', 'alerts', 'shadow_summary']) v
 UNION ALL SELECT 'leadroute_analyst', t, 'SELECT' FROM unnest(ARRAY['metric_settings', 'alert_thresholds']) t
 UNION ALL SELECT 'leadroute_ingest', 'leads', 'INSERT'
 UNION ALL SELECT 'leadroute_rep', 'leads', 'SELECT';

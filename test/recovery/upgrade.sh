@@ -23,7 +23,11 @@ done
 q lr_upgrade "CREATE EXTENSION leadroute VERSION '$first' CASCADE" >/dev/null 2>&1
 [ "$(q lr_upgrade "SELECT extversion FROM pg_extension WHERE extname = 'leadroute'")" = "$first" ]
 report $? "CREATE EXTENSION leadroute VERSION '$first' (the first release)"
-psql -Xq -v ON_ERROR_STOP=1 -d lr_upgrade -f demo/org.sql -f demo/leads.sql >"$out/upgrade-fill.log" 2>&1
+# The library installed is the current one: this is also a package upgrade before anyone has run
+# ALTER EXTENSION, which must keep routing every lead on the old schema.
+psql -Xq -v ON_ERROR_STOP=1 -d lr_upgrade -f demo/org.sql -f demo/leads.sql >"$out/upgrade-fill.log" 2>&1 &&
+  [ "$(q lr_upgrade "SELECT count(*) FILTER (WHERE owner_id IS NOT NULL) > 0 AND count(*) FILTER (WHERE queue = 'routing_error') = 0 FROM leadroute.leads")" = t ]
+report $? "the current library routes the demo leads on the $first schema (before ALTER EXTENSION UPDATE)" "$(tail -5 "$out/upgrade-fill.log")"
 q lr_upgrade "SELECT leadroute.record_contact(id) FROM leadroute.leads WHERE status = 'assigned' AND id % 3 = 0" >/dev/null
 q lr_upgrade "UPDATE leadroute.leads SET owner_id = 2 WHERE id = 1" >/dev/null
 q lr_upgrade "SET leadroute.now = '$(date -u -d '+2 hours' '+%Y-%m-%d %H:%M:%S+00')'; SELECT leadroute.escalate_overdue()" >/dev/null
@@ -33,7 +37,7 @@ counts="SELECT (SELECT count(*) FROM leadroute.leads) || '/' || (SELECT count(*)
                (SELECT count(*) FROM leadroute.reps) || '/' || (SELECT count(*) FROM leadroute.rules) || '/' ||
                (SELECT count(*) FROM leadroute.accounts) || '/' || (SELECT md5(string_agg(l::text, ',' ORDER BY id)) FROM leadroute.leads l)"
 before=$(q lr_upgrade "$counts")
-turns_before=$(q lr_upgrade "SELECT string_agg(sequencename || '=' || coalesce(last_value, 0), ',' ORDER BY sequencename) FROM pg_sequences WHERE sequencename LIKE '\_pool\_turns\_%'")
+turns_before=$(q lr_upgrade "SELECT string_agg(sequencename || '=' || coalesce(last_value, 0), ',' ORDER BY sequencename) FROM pg_sequences WHERE sequencename ~ '^_pool_turns_[0-9]+\$'")
 
 # Walk every update step to the current version.
 update_log=$(q lr_upgrade "ALTER EXTENSION leadroute UPDATE" 2>&1)
@@ -41,7 +45,7 @@ version=$(q lr_upgrade "SELECT extversion FROM pg_extension WHERE extname = 'lea
 [ "$version" = "$current" ]; report $? "ALTER EXTENSION leadroute UPDATE: $first -> $version" "$update_log"
 [ "$(q lr_upgrade "$counts")" = "$before" ]
 report $? "leads (byte for byte), decisions, assignments, notifications and configuration survived"
-[ "$(q lr_upgrade "SELECT string_agg(sequencename || '=' || coalesce(last_value, 0), ',' ORDER BY sequencename) FROM pg_sequences WHERE sequencename LIKE '\_pool\_turns\_%'")" = "$turns_before" ]
+[ "$(q lr_upgrade "SELECT string_agg(sequencename || '=' || coalesce(last_value, 0), ',' ORDER BY sequencename) FROM pg_sequences WHERE sequencename ~ '^_pool_turns_[0-9]+\$'")" = "$turns_before" ]
 report $? "round-robin positions survived"
 
 # Behaviour after the update.
