@@ -128,7 +128,8 @@ void read_lead_tuple(const LeadLayout& layout, TupleDesc tupdesc, HeapTuple tupl
   }
 }
 
-void read_lead_jsonb(Jsonb* json, const AttributeRegistry& registry, LeadValues* lead) {
+void read_lead_jsonb(Jsonb* json, const AttributeRegistry& registry, LeadValues* lead,
+                     bool strict) {
   if (!JB_ROOT_IS_OBJECT(json))
     ereport(ERROR,
             (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("a lead must be a JSON object"),
@@ -168,7 +169,7 @@ void read_lead_jsonb(Jsonb* json, const AttributeRegistry& registry, LeadValues*
       continue;
     }
     if (!f || f->derived) {
-      if (known_column) continue;  // accepted for convenience, not used by routing
+      if (known_column || !strict) continue;  // accepted, not used by routing
       char* name = pnstrdup(key.data(), key.size());
       ereport(ERROR,
               (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown lead key \"%s\"", name),

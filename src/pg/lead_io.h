@@ -19,7 +19,9 @@ void read_lead_tuple(const LeadLayout& layout, TupleDesc tupdesc, HeapTuple tupl
 
 // Reads a lead given as a jsonb object (preview). Unknown keys and values of the wrong type raise
 // an error that names the key (C style).
-void read_lead_jsonb(Jsonb* json, const AttributeRegistry& attributes, LeadValues* lead);
+// strict: an unknown key is an error (preview); else it is ignored (backtest reads whole rows).
+void read_lead_jsonb(Jsonb* json, const AttributeRegistry& attributes, LeadValues* lead,
+                     bool strict = true);
 
 // Routing outputs to store on the lead.
 struct LeadOutputs {
