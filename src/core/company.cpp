@@ -137,12 +137,16 @@ std::vector<std::string> tokenize(const std::string& folded) {
     }
   }
   if (!current.empty()) tokens.push_back(std::move(current));
-  // Merge runs of single letters: "s p a" → "spa", "l l c" → "llc", "k k" → "kk".
+  // Merge runs of single letters: "s p a" → "spa", "l l c" → "llc", "k k" → "kk". A single
+  // digit is a word of its own ("Acme 2 S.A." is "acme 2", not "acme 2sa").
+  auto single_letter = [](const std::string& t) {
+    return t.size() == 1 && t[0] >= 'a' && t[0] <= 'z';
+  };
   std::vector<std::string> merged;
   for (size_t i = 0; i < tokens.size();) {
-    if (tokens[i].size() == 1 && tokens[i] != "&") {
+    if (single_letter(tokens[i])) {
       std::string run;
-      while (i < tokens.size() && tokens[i].size() == 1 && tokens[i] != "&") run += tokens[i++];
+      while (i < tokens.size() && single_letter(tokens[i])) run += tokens[i++];
       merged.push_back(run);
     } else {
       merged.push_back(tokens[i++]);

@@ -60,3 +60,18 @@ TEST(CompanySimilarity, TrigramsLikePgTrgm) {
 
 }  // namespace
 }  // namespace leadroute
+
+namespace leadroute {
+namespace {
+
+// A one-digit word before a dotted legal form stays a word: found by the benchmark's generator.
+TEST(NormalizeCompany, DigitBeforeDottedSuffix) {
+  EXPECT_EQ(normalize_company("Acme 2 S.A."), "acme 2");
+  EXPECT_EQ(normalize_company("Acme 2 S.A."), normalize_company("Acme 2"));
+  EXPECT_NE(normalize_company("Acme 2 S.A."), normalize_company("Acme 3 S.A."));
+  EXPECT_EQ(normalize_company("Studio 5 S.p.A."), "studio 5");
+  EXPECT_EQ(normalize_company("K K Holdings"), "kk holdings");
+}
+
+}  // namespace
+}  // namespace leadroute
