@@ -44,7 +44,7 @@ all install installcheck:
 endif
 
 .PHONY: deps core unit demo demo-stop test test-unit test-regress test-pgtap test-concurrency \
-        fuzz bench bench-full format format-check clean-all
+        fuzz soak bench bench-full format format-check clean-all
 
 # Everything the project needs from Debian (as root; otherwise prints the apt-get line).
 deps:
@@ -94,6 +94,12 @@ test: deps
 
 fuzz: deps
 	@scripts/fuzz.sh
+
+# Issue 8: 4 clients insert for SOAK_MINUTES (10) with escalation every minute, sampling the
+# backends' memory; not part of make test or CI. Honours DESTDIR, LEADROUTE_PGBIN,
+# LEADROUTE_SOAK_PORT and LEADROUTE_SOAK_DATADIR (scripts/soak.sh).
+soak: deps
+	@scripts/soak.sh
 
 # The benchmark harness (bench/README.md): quick (a few minutes) and full; both write
 # bench/RESULTS.md and an SVG plot next to it. Honour DESTDIR, LEADROUTE_PGBIN, LEADROUTE_PORT and

@@ -71,6 +71,23 @@ ValueView jsonb_value_view(const JsonbValue& v) {
   }
 }
 
+// A JSON array as text items, nested arrays flattened in order (palloc'd): how routing reads a
+// multidimensional text[] column (deconstruct_array flattens it), so that preview() of
+// to_jsonb(lead) decides what the INSERT decided.
+ValueView jsonb_flat_text_array(JsonbContainer* container) {
+  JsonbIterator* it = JsonbIteratorInit(container);
+  JsonbValue elem;
+  uint32_t count = 0;
+  while (JsonbIteratorNext(&it, &elem, false) != WJB_DONE) ++count;  // bounds the items
+  auto* items = static_cast<std::string_view*>(palloc(sizeof(std::string_view) * (count + 1)));
+  uint32_t n = 0;
+  it = JsonbIteratorInit(container);
+  JsonbIteratorToken tok;
+  while ((tok = JsonbIteratorNext(&it, &elem, false)) != WJB_DONE)
+    if (tok == WJB_ELEM && n < count) items[n++] = jsonb_scalar_text(elem);
+  return ValueView::of_array(items, n);
+}
+
 // Follows attributes.a.b through nested objects.
 ValueView attribute_value(JsonbContainer* root, const std::vector<std::string>& path) {
   JsonbContainer* container = root;
@@ -159,13 +176,12 @@ void read_lead_jsonb(Jsonb* json, const AttributeRegistry& registry, LeadValues*
     bool known_column = key == "id" || key == "captured_at" || key == "status" ||
                         key == "owner_id" || key == "queue";
     if (is_attributes) {
-      if (v.type == jbvBinary && JsonContainerIsObject(v.val.binary.data)) {
+      // Any JSON value, as the attributes column takes (a stored lead replayed through preview
+      // must not fail): only an object has keys, so an array or a scalar reads as no attributes,
+      // exactly as routing reads it on INSERT.
+      if (v.type == jbvBinary)
         for (uint32_t slot = 0; slot < registry.size(); ++slot)
           lead->attributes[slot] = attribute_value(v.val.binary.data, registry.path(slot));
-      } else if (v.type != jbvNull) {
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("lead key \"attributes\" must be a JSON object")));
-      }
       continue;
     }
     if (!f || f->derived) {
@@ -197,6 +213,7 @@ void read_lead_jsonb(Jsonb* json, const AttributeRegistry& registry, LeadValues*
         ok = value.kind == ValueKind::Number;
         break;
       case FieldType::TextArray:
+        if (value.kind == ValueKind::TextArray) value = jsonb_flat_text_array(v.val.binary.data);
         ok = value.kind == ValueKind::TextArray;
         break;
       default:
