@@ -208,10 +208,45 @@ $$;
 COMMENT ON FUNCTION leadroute.config_at(timestamptz) IS
   'The routing rules as they were at a past moment (rebuilt from config_history), in priority order';
 
+-- The names explain() prints for a decision: rules (name, priority, action), reps and pools as
+-- they were when the decision was made, and the current ones for anything the history does not
+-- know (no decision, or a decision older than the history).
+CREATE FUNCTION leadroute._explain_names(decision_id bigint, OUT kind text, OUT id bigint,
+    OUT name text, OUT priority integer, OUT action text)
+  RETURNS SETOF record
+  LANGUAGE sql STABLE
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+  WITH decided AS (
+    SELECT d.decided_at FROM leadroute.decisions d WHERE d.id OPERATOR(pg_catalog.=) decision_id
+  ), past AS (
+    SELECT 'rule' AS kind, r.id, r.name, r.priority, r.action
+      FROM decided CROSS JOIN LATERAL leadroute.config_at(decided.decided_at) r
+    UNION ALL
+    SELECT 'rep', (j OPERATOR(pg_catalog.->>) 'id')::bigint, j OPERATOR(pg_catalog.->>) 'name', NULL, NULL
+      FROM decided CROSS JOIN LATERAL leadroute.config_at(decided.decided_at, 'leadroute.reps'::regclass) j
+    UNION ALL
+    SELECT 'pool', (j OPERATOR(pg_catalog.->>) 'id')::bigint, j OPERATOR(pg_catalog.->>) 'name', NULL, NULL
+      FROM decided CROSS JOIN LATERAL leadroute.config_at(decided.decided_at, 'leadroute.pools'::regclass) j
+  ), current AS (
+    SELECT 'rule' AS kind, r.id, r.name, r.priority, r.action FROM leadroute.rules r
+    UNION ALL SELECT 'rep', p.id, p.name, NULL, NULL FROM leadroute.reps p
+    UNION ALL SELECT 'pool', o.id, o.name, NULL, NULL FROM leadroute.pools o
+  )
+  SELECT * FROM past
+  UNION ALL
+  SELECT * FROM current c
+   WHERE NOT EXISTS (SELECT 1 FROM past p
+                      WHERE p.kind OPERATOR(pg_catalog.=) c.kind AND p.id OPERATOR(pg_catalog.=) c.id)
+$$;
+COMMENT ON FUNCTION leadroute._explain_names(bigint) IS
+  'Internal: names of rules, reps and pools as explain() shows them for a decision: as of the decision (config_history), else current';
+
 REVOKE ALL ON leadroute.config_history FROM PUBLIC;
 REVOKE ALL ON SEQUENCE leadroute.config_history_id_seq FROM PUBLIC;
 REVOKE ALL ON FUNCTION leadroute._restoring_dump(), leadroute._record_config_change(),
-    leadroute._track_config_history(regclass), leadroute.config_at(timestamptz, regclass),
+    leadroute._track_config_history(regclass), leadroute._explain_names(bigint),
+    leadroute.config_at(timestamptz, regclass),
     leadroute.config_at(timestamptz) FROM PUBLIC;
 GRANT SELECT ON leadroute.config_history TO leadroute_admin, leadroute_analyst;
 GRANT EXECUTE ON FUNCTION leadroute.config_at(timestamptz, regclass), leadroute.config_at(timestamptz)
