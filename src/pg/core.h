@@ -6,6 +6,7 @@
 #include "core/condition.h"
 #include "core/condition_ast.h"
 #include "core/condition_lexer.h"
+#include "core/condition_words.h"
 #include "core/config.h"
 #include "core/core_guard.h"
 #include "core/domain.h"
