@@ -18,6 +18,7 @@
 #include "core/normalize.h"
 #include "core/regex_pattern.h"
 #include "core/router.h"
+#include "core/rule_analysis.h"
 #include "core/selection.h"
 #include "core/skills.h"
 #include "core/sla.h"

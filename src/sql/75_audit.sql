@@ -67,15 +67,14 @@ DECLARE
   used_fields text[];
 BEGIN
   -- Rules no lead can reach, from the static analysis of the conditions (enabled rules only).
-  IF pg_catalog.to_regprocedure('leadroute._unreachable_rules(bigint[], text[], integer[], text[])') IS NOT NULL THEN
-    EXECUTE 'SELECT coalesce(pg_catalog.jsonb_agg(u), ''[]'')'
-            '  FROM leadroute._unreachable_rules('
-            '         (SELECT pg_catalog.array_agg(r.id ORDER BY r.priority) FROM leadroute.rules r WHERE r.enabled),'
-            '         (SELECT pg_catalog.array_agg(r.name ORDER BY r.priority) FROM leadroute.rules r WHERE r.enabled),'
-            '         (SELECT pg_catalog.array_agg(r.priority ORDER BY r.priority) FROM leadroute.rules r WHERE r.enabled),'
-            '         (SELECT pg_catalog.array_agg(r.condition ORDER BY r.priority) FROM leadroute.rules r WHERE r.enabled)) u'
-      INTO unreachable;
-  END IF;
+  SELECT coalesce(pg_catalog.jsonb_agg(u), '[]') INTO unreachable
+    FROM (SELECT pg_catalog.array_agg(r.id ORDER BY r.priority) AS ids,
+                 pg_catalog.array_agg(r.name ORDER BY r.priority) AS names,
+                 pg_catalog.array_agg(r.priority ORDER BY r.priority) AS priorities,
+                 pg_catalog.array_agg(r.condition ORDER BY r.priority) AS conditions,
+                 pg_catalog.array_agg(r.action ORDER BY r.priority) AS actions
+            FROM leadroute.rules r WHERE r.enabled) a
+   CROSS JOIN LATERAL leadroute._unreachable_rules(a.ids, a.names, a.priorities, a.conditions, a.actions) u;
   SELECT pg_catalog.array_agg(DISTINCT f) INTO used_fields
     FROM leadroute.rules r CROSS JOIN LATERAL pg_catalog.unnest(leadroute._condition_fields(r.condition)) f
    WHERE r.enabled;
