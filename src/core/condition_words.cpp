@@ -239,7 +239,7 @@ class Words {
     else
       out = (negated ? "does not match the pattern " : "matches the pattern ") + quoted(pattern) +
             " (% is any text, _ any one character)";
-    if (ignore_case) out += ", ignoring case";
+    if (ignore_case) out += " (ignoring case)";
     return out;
   }
 

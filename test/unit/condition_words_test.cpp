@@ -50,7 +50,7 @@ TEST(ConditionWords, RangesNullsAndBooleans) {
 TEST(ConditionWords, Patterns) {
   EXPECT_EQ(condition_in_words("email_domain LIKE '%.edu'"), "email domain ends with .edu");
   EXPECT_EQ(condition_in_words("company LIKE 'Acme%'"), "company starts with Acme");
-  EXPECT_EQ(condition_in_words("title ILIKE '%vp%'"), "title contains vp, ignoring case");
+  EXPECT_EQ(condition_in_words("title ILIKE '%vp%'"), "title contains vp (ignoring case)");
   EXPECT_EQ(condition_in_words("company NOT LIKE '%bank%'"), "company does not contain bank");
   EXPECT_EQ(condition_in_words("postal_code LIKE '9_1%'"),
             "postal code matches the pattern \"9_1%\" (% is any text, _ any one character)");
