@@ -187,18 +187,29 @@ std::optional<std::string> opt_cell(const TextTable& t, uint64 row, int col) {
   return std::string(t.cell(row, col));
 }
 
-ExplainNames load_names() {
+// Names of rules, reps and pools as they were when the decision was made (config_history),
+// current ones otherwise: explain of an old lead shows the rules that decided it.
+ExplainNames load_names(const char* decision_id) {
+  Oid types[1] = {INT8OID};
+  // No decision: id 0, which no decision has, gives the current names.
+  Datum values[1] = {Int64GetDatum(decision_id ? std::stoll(decision_id) : 0)};
+  TextTable rows = pg_call([&] {
+    return spi_text_query(
+        "SELECT kind, id, name, priority, action FROM leadroute._explain_names($1)", 1, types,
+        values);
+  });
   ExplainNames names;
-  TextTable rules = pg_call(
-      [] { return spi_text_query("SELECT id, name, priority, action FROM leadroute.rules"); });
-  for (uint64 r = 0; r < rules.rows; ++r)
-    names.rules[std::stoll(rules.cell(r, 0))] = ExplainRule{
-        rules.cell(r, 1), static_cast<int32_t>(std::stol(rules.cell(r, 2))), rules.cell(r, 3)};
-  TextTable reps = pg_call([] { return spi_text_query("SELECT id, name FROM leadroute.reps"); });
-  for (uint64 r = 0; r < reps.rows; ++r) names.reps[std::stoll(reps.cell(r, 0))] = reps.cell(r, 1);
-  TextTable pools = pg_call([] { return spi_text_query("SELECT id, name FROM leadroute.pools"); });
-  for (uint64 r = 0; r < pools.rows; ++r)
-    names.pools[std::stoll(pools.cell(r, 0))] = pools.cell(r, 1);
+  for (uint64 r = 0; r < rows.rows; ++r) {
+    std::string_view kind = rows.cell(r, 0);
+    int64_t id = std::stoll(rows.cell(r, 1));
+    if (kind == "rule")
+      names.rules[id] = ExplainRule{
+          rows.cell(r, 2), static_cast<int32_t>(std::stol(rows.cell(r, 3))), rows.cell(r, 4)};
+    else if (kind == "rep")
+      names.reps[id] = rows.cell(r, 2);
+    else
+      names.pools[id] = rows.cell(r, 2);
+  }
   return names;
 }
 
@@ -211,7 +222,7 @@ std::string explain_lead(int64_t lead_id) {
         "SELECT l.email, l.company, d.id IS NOT NULL, d.kind,"
         "       pg_catalog.to_char(d.decided_at, 'YYYY-MM-DD HH24:MI:SS TZ'),"
         "       d.duration_us, d.status, d.owner_id, d.queue, d.rule_id, d.routing_model,"
-        "       d.fallback, d.trace::pg_catalog.text, d.error"
+        "       d.fallback, d.trace::pg_catalog.text, d.error, d.id"
         "  FROM leadroute.leads l"
         "  LEFT JOIN LATERAL (SELECT * FROM leadroute.decisions d"
         "                      WHERE d.lead_id OPERATOR(pg_catalog.=) l.id"
@@ -222,7 +233,7 @@ std::string explain_lead(int64_t lead_id) {
   if (lead.rows == 0)
     throw UserError(ERRCODE_NO_DATA_FOUND, "lead " + std::to_string(lead_id) + " does not exist");
   std::string out;
-  ExplainNames names = load_names();
+  ExplainNames names = load_names(lead.cell(0, 14));
   if (lead.cell(0, 2)[0] == 't') {
     ExplainDecision d;
     d.lead_id = lead_id;
