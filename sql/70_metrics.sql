@@ -2,7 +2,10 @@
 -- (test/metrics_dataset.sql.inc; the numbers are derived in test/pgtap/12_metrics.sql).
 BEGIN;
 \o /dev/null
-\ir ../test/metrics_dataset.sql.inc
+\set ECHO none
+-- pg_regress feeds psql on stdin, so the path is relative to the directory it runs in (the repo).
+\i test/metrics_dataset.sql.inc
+\set ECHO all
 \o
 SELECT * FROM leadroute.metrics_speed_to_lead ORDER BY day, source;
 SELECT * FROM leadroute.metrics_speed_to_contact ORDER BY day, source;

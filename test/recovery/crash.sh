@@ -70,9 +70,14 @@ for round in 1 2 3; do
   prev=$leads
   bad=$(q "SELECT count(*) FROM leadroute.leads WHERE (owner_id IS NULL) = (queue IS NULL)")
   [ "$bad" = 0 ]; report $? "round $round: every lead has exactly one of owner and queue" "$bad leads do not"
-  bad=$(q "SELECT count(*) FROM leadroute.leads l WHERE l.owner_id IS NOT NULL AND (
-             NOT EXISTS (SELECT 1 FROM leadroute.decisions d WHERE d.lead_id = l.id)
-             OR l.owner_id IS DISTINCT FROM (SELECT a.rep_id FROM leadroute.assignments a WHERE a.lead_id = l.id ORDER BY a.id DESC LIMIT 1))")
+  # One pass over each table (no per-lead LIMIT 1 subquery: right after crash recovery the
+  # statistics are stale and the planner may scan assignments backwards once per lead).
+  bad=$(q "WITH last AS (SELECT DISTINCT ON (a.lead_id) a.lead_id, a.rep_id FROM leadroute.assignments a
+                          ORDER BY a.lead_id, a.id DESC),
+                decided AS (SELECT DISTINCT d.lead_id FROM leadroute.decisions d)
+           SELECT count(*) FROM leadroute.leads l
+             LEFT JOIN last ON last.lead_id = l.id LEFT JOIN decided ON decided.lead_id = l.id
+            WHERE l.owner_id IS NOT NULL AND (decided.lead_id IS NULL OR l.owner_id IS DISTINCT FROM last.rep_id)")
   [ "$bad" = 0 ]; report $? "round $round: every lead with an owner has its decision and an assignment history ending with that owner" "$bad leads do not"
   over=$(q "SELECT string_agg(r.name || ': ' || n, ', ') FROM leadroute.reps r
               JOIN (SELECT owner_id, count(*) n FROM leadroute.leads WHERE status IN ('assigned', 'contacted') GROUP BY 1) o ON o.owner_id = r.id
