@@ -7,8 +7,10 @@
 #include <memory>
 #include <mutex>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
+#include "core/json.h"
 #include "stats.h"
 
 namespace leadroute::bench {
@@ -17,33 +19,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
+std::string json_string(std::string_view s) {
+  std::string out;
+  leadroute::append_json_string(out, s);
+  return out;
 }
 
 std::string num(double v) {

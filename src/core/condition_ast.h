@@ -31,6 +31,41 @@ enum class NodeKind : uint8_t {
 
 enum class CmpOp : uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
 
+// The operator with its operands swapped: 'a' < x  ⇔  x > 'a'.
+constexpr CmpOp mirrored(CmpOp op) {
+  switch (op) {
+    case CmpOp::Lt:
+      return CmpOp::Gt;
+    case CmpOp::Le:
+      return CmpOp::Ge;
+    case CmpOp::Gt:
+      return CmpOp::Lt;
+    case CmpOp::Ge:
+      return CmpOp::Le;
+    default:
+      return op;
+  }
+}
+
+// The operator true exactly when `op` is false, for non-NULL, totally ordered operands.
+constexpr CmpOp complement(CmpOp op) {
+  switch (op) {
+    case CmpOp::Eq:
+      return CmpOp::Ne;
+    case CmpOp::Ne:
+      return CmpOp::Eq;
+    case CmpOp::Lt:
+      return CmpOp::Ge;
+    case CmpOp::Le:
+      return CmpOp::Gt;
+    case CmpOp::Gt:
+      return CmpOp::Le;
+    case CmpOp::Ge:
+      return CmpOp::Lt;
+  }
+  return op;
+}
+
 // A literal owns its text; view() is cheap and never dangles while the literal lives.
 struct Literal {
   ValueKind kind = ValueKind::Null;

@@ -142,49 +142,15 @@ class Words {
     return "?";
   }
 
-  static CmpOp negate(CmpOp op) {
-    switch (op) {
-      case CmpOp::Eq:
-        return CmpOp::Ne;
-      case CmpOp::Ne:
-        return CmpOp::Eq;
-      case CmpOp::Lt:
-        return CmpOp::Ge;
-      case CmpOp::Le:
-        return CmpOp::Gt;
-      case CmpOp::Gt:
-        return CmpOp::Le;
-      case CmpOp::Ge:
-        return CmpOp::Lt;
-    }
-    return op;
-  }
-
-  // `5 < employees` reads as "employees is more than 5".
-  static CmpOp mirror(CmpOp op) {
-    switch (op) {
-      case CmpOp::Lt:
-        return CmpOp::Gt;
-      case CmpOp::Le:
-        return CmpOp::Ge;
-      case CmpOp::Gt:
-        return CmpOp::Lt;
-      case CmpOp::Ge:
-        return CmpOp::Le;
-      default:
-        return op;
-    }
-  }
-
   std::string compare(const Node& node, bool negated) const {
     const Operand* left = &node.left;
     const Operand* right = &node.right;
     CmpOp op = node.op;
     if (!left->is_field && right->is_field) {
       std::swap(left, right);
-      op = mirror(op);
+      op = mirrored(op);
     }
-    if (negated) op = negate(op);
+    if (negated) op = complement(op);
     // is_freemail = true, is_freemail <> false: a statement about the lead.
     if (left->is_field && left->type == FieldType::Boolean && !right->is_field &&
         right->literal.kind == ValueKind::Boolean && (op == CmpOp::Eq || op == CmpOp::Ne))

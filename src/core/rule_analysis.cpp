@@ -237,39 +237,6 @@ ValueKind kind_of(FieldType t) {
   }
 }
 
-CmpOp mirrored(CmpOp op) {  // 'a' < x  ⇔  x > 'a'
-  switch (op) {
-    case CmpOp::Lt:
-      return CmpOp::Gt;
-    case CmpOp::Le:
-      return CmpOp::Ge;
-    case CmpOp::Gt:
-      return CmpOp::Lt;
-    case CmpOp::Ge:
-      return CmpOp::Le;
-    default:
-      return op;
-  }
-}
-
-CmpOp complement(CmpOp op) {  // FALSE of a comparison on non-NULL, totally ordered values
-  switch (op) {
-    case CmpOp::Eq:
-      return CmpOp::Ne;
-    case CmpOp::Ne:
-      return CmpOp::Eq;
-    case CmpOp::Lt:
-      return CmpOp::Ge;
-    case CmpOp::Le:
-      return CmpOp::Gt;
-    case CmpOp::Gt:
-      return CmpOp::Le;
-    case CmpOp::Ge:
-      return CmpOp::Lt;
-  }
-  return op;
-}
-
 const char* op_key(CmpOp op) {
   switch (op) {
     case CmpOp::Eq:

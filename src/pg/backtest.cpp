@@ -11,6 +11,8 @@
 
 #include "core/backtest.h"
 #include "core/router.h"
+#include "core/text.h"
+#include "datum_util.h"
 #include "errors.h"
 #include "gucs.h"
 #include "lead_io.h"
@@ -30,14 +32,6 @@ class BacktestEnv final : public PgEnvBase {
  public:
   void at(int64_t utc_us) { at_us_ = utc_us; }
   int64_t now_us() override { return at_us_ ? at_us_ : PgEnvBase::now_us(); }
-  LocalTime local_time(const std::string& timezone) override {
-    if (!at_us_) return PgEnvBase::local_time(timezone);
-    LocalDateTime t = to_local(at_us_, timezone);
-    static const char* const kDays[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-    char text[16];
-    snprintf(text, sizeof text, "%s %02d:%02d", kDays[t.weekday % 7], t.minute / 60, t.minute % 60);
-    return LocalTime{t.weekday, t.minute, text};
-  }
   int64_t take_ticket(const Pool& pool) override {
     auto it = next_.find(pool.id);
     if (it == next_.end()) it = next_.emplace(pool.id, peek_.take_ticket(pool)).first;
@@ -130,19 +124,24 @@ Portal open_source(const char* from_clause, const char* owner_column) {
   return SPI_cursor_open(nullptr, plan, values, nullptr, true);
 }
 
+// A non-negative integer id written in decimal; nullopt for anything else.
+std::optional<int64_t> parse_id(std::string_view s) {
+  if (s.empty() || s.size() > 18) return std::nullopt;
+  int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
 // The rep the source names: an id, an email or a name.
 std::optional<int64_t> resolve_rep(const RoutingConfig& config, const std::string& label,
                                    const std::map<std::string, int64_t>& by_key) {
   if (label.empty()) return std::nullopt;
-  bool digits = std::all_of(label.begin(), label.end(),
-                            [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-  if (digits && label.size() < 19) {
-    int64_t id = std::stoll(label);
-    if (config.rep(id)) return id;
-  }
-  std::string key;
-  for (char c : label) key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  auto it = by_key.find(key);
+  std::optional<int64_t> id = parse_id(label);
+  if (id && config.rep(*id)) return id;
+  auto it = by_key.find(ascii_lower(label));
   if (it != by_key.end()) return it->second;
   return std::nullopt;
 }
@@ -175,16 +174,6 @@ Fetched fetch_row(SPITupleTable* tuples, uint64 r) {
   return f;
 }
 
-Datum text_or_null(const std::optional<std::string>& s, bool* isnull) {
-  *isnull = !s.has_value();
-  return s ? CStringGetTextDatum(s->c_str()) : 0;
-}
-
-Datum int8_or_null(const std::optional<int64_t>& v, bool* isnull) {
-  *isnull = !v.has_value();
-  return v ? Int64GetDatum(*v) : 0;
-}
-
 void run_backtest(FunctionCallInfo fcinfo) {
   if (PG_ARGISNULL(0))
     throw UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "backtest: leads must not be NULL", "",
@@ -201,12 +190,8 @@ void run_backtest(FunctionCallInfo fcinfo) {
   BacktestJudge judge(config);
   std::map<std::string, int64_t> rep_keys;
   for (const auto& [id, rep] : config.reps) {
-    std::string email, name;
-    for (char c : rep.email)
-      email += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    for (char c : rep.name) name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (!email.empty()) rep_keys.emplace(email, id);
-    if (!name.empty()) rep_keys.emplace(name, id);
+    if (!rep.email.empty()) rep_keys.emplace(ascii_lower(rep.email), id);
+    if (!rep.name.empty()) rep_keys.emplace(ascii_lower(rep.name), id);
   }
   BacktestEnv env;
   RouteOptions options = route_options();
@@ -237,12 +222,7 @@ void run_backtest(FunctionCallInfo fcinfo) {
     for (uint64 r = 0; r < n; ++r) {
       MemoryContext outer = MemoryContextSwitchTo(row_context);
       Fetched f = pg_call([&] { return fetch_row(tuples, r); });
-      int64_t at_us = f.at_us;
-      char* owner_text = f.owner;
-      bool has_owner_column = f.has_owner_column;
-      char* id_text = f.id;
-      Datum j = f.lead;
-      if (owner_column && !has_owner_column)
+      if (owner_column && !f.has_owner_column)
         throw UserError(ERRCODE_UNDEFINED_COLUMN,
                         "backtest: the leads have no column \"" + *owner_column + "\"", "",
                         "Name the column that holds each lead's actual owner (a rep id, email "
@@ -250,9 +230,9 @@ void run_backtest(FunctionCallInfo fcinfo) {
 
       ++ordinal;
       lead.clear(config.attributes.size());
-      pg_call([&] { read_lead_jsonb(DatumGetJsonbP(j), config.attributes, &lead, false); });
+      pg_call([&] { read_lead_jsonb(DatumGetJsonbP(f.lead), config.attributes, &lead, false); });
       NormalizationResult result = normalize_lead(lead, normalized, config.freemail_domains);
-      env.at(at_us);
+      env.at(f.at_us);
       AccountMatch match =
           match_account(match_inputs(lead, normalized, result), guc_fuzzy_match_threshold, env);
       set_account_fields(match, &lead);
@@ -260,7 +240,7 @@ void run_backtest(FunctionCallInfo fcinfo) {
       if (d.owner_id)
         if (const Rep* rep = config.rep(*d.owner_id)) env.assigned(*rep);
 
-      std::string actual_label = owner_text ? owner_text : "";
+      std::string actual_label = f.owner ? f.owner : "";
       std::optional<int64_t> actual = resolve_rep(config, actual_label, rep_keys);
       BacktestVerdict verdict = judge.judge(d, actual, actual_label);
 
@@ -268,34 +248,27 @@ void run_backtest(FunctionCallInfo fcinfo) {
       Datum* v = row.values;
       for (int i = 0; i < 18; ++i) nl[i] = false;
       v[0] = Int64GetDatum(ordinal);
-      nl[1] = true;
-      if (id_text) {
-        bool digits = *id_text != '\0';
-        for (const char* p = id_text; *p; ++p) digits = digits && std::isdigit(*p);
-        if (digits && std::strlen(id_text) < 19) {
-          v[1] = Int64GetDatum(std::stoll(id_text));
-          nl[1] = false;
-        }
-      }
+      v[1] = int8_or_null(f.id ? parse_id(f.id) : std::nullopt, &nl[1]);
       const ValueView& email = lead.get(FieldId::Email);
       const ValueView& company = lead.get(FieldId::Company);
-      v[2] = text_or_null(
+      v[2] = text_datum_or_null(
           email.kind == ValueKind::Text ? std::optional<std::string>(email.text) : std::nullopt,
           &nl[2]);
-      v[3] = text_or_null(
+      v[3] = text_datum_or_null(
           company.kind == ValueKind::Text ? std::optional<std::string>(company.text) : std::nullopt,
           &nl[3]);
-      nl[4] = at_us == 0;
-      v[4] = nl[4] ? 0 : TimestampTzGetDatum(at_us - kUnixEpochShiftUs);
+      nl[4] = f.at_us == 0;
+      v[4] = nl[4] ? 0 : TimestampTzGetDatum(f.at_us - kUnixEpochShiftUs);
       v[5] = CStringGetTextDatum(lead_status_name(d.status));
       v[6] = int8_or_null(d.owner_id, &nl[6]);
       const Rep* predicted = d.owner_id ? config.rep(*d.owner_id) : nullptr;
-      v[7] = text_or_null(predicted ? std::optional<std::string>(predicted->name) : std::nullopt,
-                          &nl[7]);
-      v[8] = text_or_null(d.queue, &nl[8]);
+      v[7] = text_datum_or_null(
+          predicted ? std::optional<std::string>(predicted->name) : std::nullopt, &nl[7]);
+      v[8] = text_datum_or_null(d.queue, &nl[8]);
       v[9] = int8_or_null(d.rule_id, &nl[9]);
       const Rule* rule = d.rule_id ? judge.rule(*d.rule_id) : nullptr;
-      v[10] = text_or_null(rule ? std::optional<std::string>(rule->name) : std::nullopt, &nl[10]);
+      v[10] =
+          text_datum_or_null(rule ? std::optional<std::string>(rule->name) : std::nullopt, &nl[10]);
       v[11] = CStringGetTextDatum(routing_model_name(d.model));
       v[12] = BoolGetDatum(d.fallback);
       v[13] = int8_or_null(actual, &nl[13]);

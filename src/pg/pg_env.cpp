@@ -75,29 +75,6 @@ pg_tz* time_zone(const char* name) {
   return tz;
 }
 
-// Weekday (0 = Monday) and minute of `routing_now()` in a time zone, by PostgreSQL's rules (DST).
-struct LocalClock {
-  int weekday, minute;
-  char text[16];
-};
-
-LocalClock local_clock(const char* zone) {
-  pg_tz* tz = time_zone(zone);
-  struct pg_tm tm;
-  fsec_t fsec;
-  int offset;
-  if (timestamp2tm(routing_now(), &offset, &tm, &fsec, nullptr, tz) != 0)
-    ereport(ERROR,
-            (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE), errmsg("timestamp out of range")));
-  static const char* const kDays[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-  LocalClock c;
-  // timestamp2tm leaves tm_wday unset: the weekday comes from the Julian day (0 = Sunday).
-  c.weekday = (j2day(date2j(tm.tm_year, tm.tm_mon, tm.tm_mday)) + 6) % 7;
-  c.minute = tm.tm_hour * 60 + tm.tm_min;
-  snprintf(c.text, sizeof c.text, "%s %02d:%02d", kDays[c.weekday], tm.tm_hour, tm.tm_min);
-  return c;
-}
-
 struct LocalParts {
   int year, month, day, weekday, minute;
 };
@@ -117,6 +94,23 @@ LocalParts local_parts(TimestampTz ts, const char* zone) {
   p.weekday = (j2day(date2j(tm.tm_year, tm.tm_mon, tm.tm_mday)) + 6) % 7;
   p.minute = tm.tm_hour * 60 + tm.tm_min;
   return p;
+}
+
+// Weekday (0 = Monday) and minute of an instant in a time zone, by PostgreSQL's rules (DST), with
+// the text explanations show ("Tue 18:30").
+struct LocalClock {
+  int weekday, minute;
+  char text[16];
+};
+
+LocalClock local_clock(TimestampTz at, const char* zone) {
+  LocalParts p = local_parts(at, zone);
+  static const char* const kDays[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  LocalClock c;
+  c.weekday = p.weekday;
+  c.minute = p.minute;
+  snprintf(c.text, sizeof c.text, "%s %02d:%02d", kDays[p.weekday], p.minute / 60, p.minute % 60);
+  return c;
 }
 
 // The instant of a local date and minute (1440 = next midnight), DST-aware.
@@ -367,8 +361,10 @@ int64_t PgEnvBase::now_us() {
   return static_cast<int64_t>(now) + kUnixEpochShiftUs;
 }
 
+// At now_us(): the routing clock, or the lead's own time in a backtest.
 LocalTime PgEnvBase::local_time(const std::string& timezone) {
-  LocalClock l = pg_call([&] { return local_clock(timezone.c_str()); });
+  TimestampTz at = static_cast<TimestampTz>(now_us() - kUnixEpochShiftUs);
+  LocalClock l = pg_call([&] { return local_clock(at, timezone.c_str()); });
   return LocalTime{l.weekday, l.minute, l.text};
 }
 

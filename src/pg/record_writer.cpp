@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "datum_util.h"
 #include "direct_insert.h"
 #include "errors.h"
 #include "spi_util.h"
@@ -222,18 +223,6 @@ Datum make_array(Datum* values, bool* nulls, int n, Oid element_type) {
 // transition-table trigger, which must see the statement's rows.
 void insert_records_sql(const std::vector<PendingRecord>& records, size_t first, size_t last);
 
-Datum text_datum_or_null(const std::optional<std::string>& s, bool* isnull) {
-  *isnull = !s.has_value();
-  return s ? CStringGetTextDatum(s->c_str()) : 0;
-}
-
-template <typename T>
-Datum int8_or_null(const std::optional<T>& v, bool* isnull) {
-  *isnull = !v.has_value();
-  return v ? Int64GetDatum(*v) : 0;
-}
-
-// Writes records[first, last) (C style): decisions, then the assignments, by direct inserts.
 constexpr int kShadowColumns = 13;
 
 // One shadow_decisions row by SQL: the fallback when the table has triggers with transition
@@ -299,6 +288,8 @@ void insert_shadow_records(const std::vector<PendingRecord>& records, size_t fir
   if (shadows) direct_insert_end(shadows);
 }
 
+// Writes records[first, last) (C style): shadow decisions, decisions, then the assignments, by
+// direct inserts.
 void insert_records(const std::vector<PendingRecord>& records, size_t first, size_t last) {
   if (last <= first) return;
   const Catalog& catalog = resolve_catalog();

@@ -138,6 +138,21 @@ void load_reps(RoutingConfig& cfg) {
   }
 }
 
+// A stored condition, compiled. Conditions are checked when written, so this fails only if the
+// language changed since; the error names the row and how to switch it off.
+Condition compile_stored(const char* condition, AttributeRegistry& attributes, const char* what,
+                         const std::string& name, const char* table, int64_t id) {
+  try {
+    return Condition::compile(condition, attributes);
+  } catch (const ConditionError& e) {
+    throw UserError(ERRCODE_INVALID_PARAMETER_VALUE,
+                    std::string(what) + " \"" + name + "\" has an invalid condition: " + e.what(),
+                    std::string("condition: ") + condition,
+                    std::string("Fix or disable the ") + what + ": UPDATE leadroute." + table +
+                        " SET enabled = false WHERE id = " + std::to_string(id) + ";");
+  }
+}
+
 void load_territories(RoutingConfig& cfg) {
   TextTable t = query(
       "SELECT id, name, priority, condition, pool_id, rep_id FROM leadroute.territories"
@@ -148,16 +163,8 @@ void load_territories(RoutingConfig& cfg) {
     terr.name = t.cell(r, 1) ? t.cell(r, 1) : "";
     terr.priority = static_cast<int32_t>(to_int64(t.cell(r, 2)));
     const char* condition = t.cell(r, 3) ? t.cell(r, 3) : "FALSE";
-    try {
-      terr.condition = Condition::compile(condition, cfg.attributes);
-    } catch (const ConditionError& e) {
-      throw UserError(ERRCODE_INVALID_PARAMETER_VALUE,
-                      "territory \"" + terr.name + "\" has an invalid condition: " + e.what(),
-                      std::string("condition: ") + condition,
-                      "Fix or disable the territory: UPDATE leadroute.territories SET enabled = "
-                      "false WHERE id = " +
-                          std::to_string(terr.id) + ";");
-    }
+    terr.condition =
+        compile_stored(condition, cfg.attributes, "territory", terr.name, "territories", terr.id);
     terr.pool_id = to_opt_int64(t.cell(r, 4));
     terr.rep_id = to_opt_int64(t.cell(r, 5));
     cfg.territories.push_back(std::move(terr));
@@ -227,17 +234,7 @@ void load_rules(RoutingConfig& cfg) {
     rule.name = t.cell(r, 2) ? t.cell(r, 2) : "";
     rule.priority = static_cast<int32_t>(to_int64(t.cell(r, 3)));
     const char* condition = t.cell(r, 4) ? t.cell(r, 4) : "TRUE";
-    try {
-      rule.condition = Condition::compile(condition, cfg.attributes);
-    } catch (const ConditionError& e) {
-      // Conditions are checked when written; this happens only if the language changed since.
-      throw UserError(
-          ERRCODE_INVALID_PARAMETER_VALUE,
-          "rule \"" + rule.name + "\" has an invalid condition: " + e.what(),
-          std::string("condition: ") + condition,
-          "Fix or disable the rule: UPDATE leadroute.rules SET enabled = false WHERE id = " +
-              std::to_string(rule.id) + ";");
-    }
+    rule.condition = compile_stored(condition, cfg.attributes, "rule", rule.name, "rules", rule.id);
     rule.action = parse_action(t.cell(r, 5) ? t.cell(r, 5) : "").value_or(Action::Queue);
     rule.rep_id = to_opt_int64(t.cell(r, 6));
     rule.pool_id = to_opt_int64(t.cell(r, 7));
@@ -259,13 +256,8 @@ void load_sla_policies(RoutingConfig& cfg) {
     p.name = t.cell(r, 1) ? t.cell(r, 1) : "";
     p.priority = static_cast<int32_t>(to_int64(t.cell(r, 2)));
     const char* condition = t.cell(r, 3) ? t.cell(r, 3) : "TRUE";
-    try {
-      p.condition = Condition::compile(condition, cfg.attributes);
-    } catch (const ConditionError& e) {
-      throw UserError(ERRCODE_INVALID_PARAMETER_VALUE,
-                      "SLA policy \"" + p.name + "\" has an invalid condition: " + e.what(),
-                      std::string("condition: ") + condition, "Fix or disable the policy.");
-    }
+    p.condition =
+        compile_stored(condition, cfg.attributes, "SLA policy", p.name, "sla_policies", p.id);
     p.response_minutes = static_cast<int32_t>(to_int64(t.cell(r, 4)));
     p.business_hours = to_bool(t.cell(r, 5));
     cfg.sla_policies.push_back(std::move(p));

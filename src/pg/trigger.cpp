@@ -77,22 +77,12 @@ void remember_error(RowWorkspace& ws, const char* message, int sqlstate) noexcep
   ws.error_sqlstate = sqlstate;
 }
 
-// Everything routing decides for one row, in C++; PostgreSQL calls go through pg_call. Never
-// throws: failures are reported through the status and `*pg_error`.
-DecideStatus decide(RowWorkspace& ws, const LeadLayout& layout, TupleDesc tupdesc,
-                    ErrorData** pg_error) noexcept {
+// Runs `body` (C++; PostgreSQL calls through pg_call) and turns whatever it throws into a
+// status, with the error remembered in `ws` (and ErrorData in `*pg_error` for a PostgreSQL error).
+template <typename Body>
+DecideStatus run_caught(RowWorkspace& ws, ErrorData** pg_error, Body&& body) noexcept {
   try {
-    const RoutingConfig& config = current_config();
-    ws.base_tuple = enrich_lead(ws.base_tuple, tupdesc, layout);
-    ws.values.clear(config.attributes.size());
-    HeapTuple tuple = ws.base_tuple;
-    pg_call([&] { read_lead_tuple(layout, tupdesc, tuple, config.attributes, &ws.values); });
-    ws.normalization = normalize_lead(ws.values, ws.normalized, config.freemail_domains);
-    PgRoutingEnv env;
-    ws.match = match_account(match_inputs(ws.values, ws.normalized, ws.normalization),
-                             guc_fuzzy_match_threshold, env);
-    set_account_fields(ws.match, &ws.values);
-    ws.decision = route_lead(config, ws.values, ws.match, env, route_options());
+    body();
     return DECIDED;
   } catch (const PgError& e) {
     *pg_error = e.data();
@@ -110,11 +100,30 @@ DecideStatus decide(RowWorkspace& ws, const LeadLayout& layout, TupleDesc tupdes
   return FAILED_CPP;
 }
 
+// Everything routing decides for one row. Never throws: failures are reported through the
+// status and `*pg_error`.
+DecideStatus decide(RowWorkspace& ws, const LeadLayout& layout, TupleDesc tupdesc,
+                    ErrorData** pg_error) noexcept {
+  return run_caught(ws, pg_error, [&] {
+    const RoutingConfig& config = current_config();
+    ws.base_tuple = enrich_lead(ws.base_tuple, tupdesc, layout);
+    ws.values.clear(config.attributes.size());
+    HeapTuple tuple = ws.base_tuple;
+    pg_call([&] { read_lead_tuple(layout, tupdesc, tuple, config.attributes, &ws.values); });
+    ws.normalization = normalize_lead(ws.values, ws.normalized, config.freemail_domains);
+    PgRoutingEnv env;
+    ws.match = match_account(match_inputs(ws.values, ws.normalized, ws.normalization),
+                             guc_fuzzy_match_threshold, env);
+    set_account_fields(ws.match, &ws.values);
+    ws.decision = route_lead(config, ws.values, ws.match, env, route_options());
+  });
+}
+
 // One shadow ruleset's decision for the row the live rules just decided (ws.values and ws.match
 // as they left them). Never throws; like decide(), failures come back through the status.
 DecideStatus decide_shadow(RowWorkspace& ws, const LeadLayout&, TupleDesc,
                            ErrorData** pg_error) noexcept {
-  try {
+  return run_caught(ws, pg_error, [&] {
     RowWorkspace::Shadow& out = ws.shadows[ws.shadow_next];
     instr_time start;
     INSTR_TIME_SET_CURRENT(start);
@@ -125,21 +134,7 @@ DecideStatus decide_shadow(RowWorkspace& ws, const LeadLayout&, TupleDesc,
     INSTR_TIME_SET_CURRENT(elapsed);
     INSTR_TIME_SUBTRACT(elapsed, start);
     out.duration_us = static_cast<int32_t>(INSTR_TIME_GET_MICROSEC(elapsed));
-    return DECIDED;
-  } catch (const PgError& e) {
-    *pg_error = e.data();
-    remember_error(ws, e.what(), e.data()->sqlerrcode);
-    return FAILED_PG;
-  } catch (const UserError& e) {
-    remember_error(ws, e.what(), e.sqlstate());
-  } catch (const std::bad_alloc&) {
-    remember_error(ws, "leadroute ran out of memory", ERRCODE_OUT_OF_MEMORY);
-  } catch (const std::exception& e) {
-    remember_error(ws, e.what(), ERRCODE_INTERNAL_ERROR);
-  } catch (...) {
-    remember_error(ws, "unknown C++ exception", ERRCODE_INTERNAL_ERROR);
-  }
-  return FAILED_CPP;
+  });
 }
 
 using DecideFn = DecideStatus (*)(RowWorkspace&, const LeadLayout&, TupleDesc, ErrorData**);

@@ -37,62 +37,7 @@ BEGIN
 END
 $config_triggers$;
 
--- Each pool's rotation is a sequence used as a ticket counter: drawing a turn never waits for
--- another transaction, and two sessions never draw the same turn. The sequence is owned by
--- pools.id, so it goes away with its pool or with the extension, and pg_dump keeps its position.
-CREATE FUNCTION leadroute._pool_cursor_name(pool_id bigint) RETURNS text
-  LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  SET search_path = pg_catalog, pg_temp
-  RETURN '_pool_turns_' || pool_id::text;
-COMMENT ON FUNCTION leadroute._pool_cursor_name(bigint) IS
-  'Internal: name of the sequence that counts a pool''s round-robin turns';
-
-CREATE FUNCTION leadroute._pool_cursor() RETURNS trigger
-  LANGUAGE plpgsql SECURITY DEFINER
-  SET search_path = pg_catalog, pg_temp
-  AS $body$
-DECLARE
-  seq text;
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    seq := leadroute._pool_cursor_name(NEW.id);
-    IF pg_catalog.to_regclass(pg_catalog.quote_ident('leadroute') || '.' || pg_catalog.quote_ident(seq)) IS NULL THEN
-      EXECUTE pg_catalog.format('CREATE SEQUENCE leadroute.%I AS bigint CACHE 1', seq);
-      EXECUTE pg_catalog.format('REVOKE ALL ON SEQUENCE leadroute.%I FROM PUBLIC', seq);
-      EXECUTE pg_catalog.format('COMMENT ON SEQUENCE leadroute.%I IS %L', seq,
-                                'round-robin turns of pool ' || NEW.id);
-    END IF;
-    -- Also when the sequence exists already: pg_dump restores it (with its position) but not
-    -- its ownership by pools.id, which makes it go away with the pool or the extension.
-    EXECUTE pg_catalog.format('ALTER SEQUENCE leadroute.%I OWNED BY leadroute.pools.id', seq);
-    RETURN NEW;
-  ELSIF TG_OP = 'UPDATE' THEN
-    IF NEW.id <> OLD.id THEN
-      RAISE EXCEPTION 'cannot change the id of pool "%"', OLD.name
-        USING ERRCODE = 'feature_not_supported',
-              HINT = 'Create a new pool and move the members and rules to it.';
-    END IF;
-    RETURN NEW;
-  ELSIF TG_OP = 'DELETE' THEN
-    EXECUTE pg_catalog.format('DROP SEQUENCE IF EXISTS leadroute.%I', leadroute._pool_cursor_name(OLD.id));
-    RETURN OLD;
-  ELSE
-    -- TRUNCATE fires no row triggers: drop every turn counter (no pool is left).
-    FOR seq IN
-      SELECT c.relname FROM pg_catalog.pg_class c
-       WHERE c.relnamespace OPERATOR(pg_catalog.=) 'leadroute'::pg_catalog.regnamespace
-         AND c.relkind OPERATOR(pg_catalog.=) 'S'
-         AND c.relname OPERATOR(pg_catalog.~) '^_pool_turns_[0-9]+$'
-    LOOP
-      EXECUTE pg_catalog.format('DROP SEQUENCE leadroute.%I', seq);
-    END LOOP;
-    RETURN NULL;
-  END IF;
-END
-$body$;
-COMMENT ON FUNCTION leadroute._pool_cursor() IS
-  'Internal: creates and drops the turn counter of each pool';
-
+-- Each pool's turn counters (38_pool_counters.sql) come and go with the pool.
 CREATE TRIGGER pool_cursor AFTER INSERT OR DELETE ON leadroute.pools
   FOR EACH ROW EXECUTE FUNCTION leadroute._pool_cursor();
 CREATE TRIGGER pool_cursor_id BEFORE UPDATE OF id ON leadroute.pools

@@ -40,58 +40,9 @@ COMMENT ON COLUMN leadroute.shadow_decisions.trace IS 'The shadow decision''s tr
 COMMENT ON COLUMN leadroute.shadow_decisions.duration_us IS 'Microseconds the shadow evaluation took';
 COMMENT ON COLUMN leadroute.shadow_decisions.error IS 'Why the shadow evaluation failed (the live decision is never affected)';
 
--- Shadow rulesets rotate their pools with their own turn counters: the live rotation never moves
--- for them, and a pool only the shadow rules use still rotates.
-CREATE FUNCTION leadroute._pool_shadow_cursor_name(pool_id bigint) RETURNS text
-  LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  SET search_path = pg_catalog, pg_temp
-  RETURN '_pool_turns_' || pool_id::text || '_shadow';
-COMMENT ON FUNCTION leadroute._pool_shadow_cursor_name(bigint) IS
-  'Internal: name of the sequence that counts a pool''s round-robin turns for the shadow rulesets';
-
-CREATE FUNCTION leadroute._pool_shadow_cursor() RETURNS trigger
-  LANGUAGE plpgsql SECURITY DEFINER
-  SET search_path = pg_catalog, pg_temp
-  AS $body$
-DECLARE
-  seq text;
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    seq := leadroute._pool_shadow_cursor_name(NEW.id);
-    IF pg_catalog.to_regclass(pg_catalog.quote_ident('leadroute') || '.' || pg_catalog.quote_ident(seq)) IS NULL THEN
-      EXECUTE pg_catalog.format('CREATE SEQUENCE leadroute.%I AS bigint CACHE 1', seq);
-      EXECUTE pg_catalog.format('REVOKE ALL ON SEQUENCE leadroute.%I FROM PUBLIC', seq);
-      EXECUTE pg_catalog.format('COMMENT ON SEQUENCE leadroute.%I IS %L', seq,
-                                'round-robin turns of pool ' || NEW.id || ' for shadow rulesets');
-    END IF;
-    -- pg_dump restores the sequence with its position but not its ownership (see _pool_cursor).
-    EXECUTE pg_catalog.format('ALTER SEQUENCE leadroute.%I OWNED BY leadroute.pools.id', seq);
-    RETURN NEW;
-  ELSIF TG_OP = 'DELETE' THEN
-    EXECUTE pg_catalog.format('DROP SEQUENCE IF EXISTS leadroute.%I', leadroute._pool_shadow_cursor_name(OLD.id));
-    RETURN OLD;
-  ELSE
-    FOR seq IN
-      SELECT c.relname FROM pg_catalog.pg_class c
-       WHERE c.relnamespace OPERATOR(pg_catalog.=) 'leadroute'::pg_catalog.regnamespace
-         AND c.relkind OPERATOR(pg_catalog.=) 'S'
-         AND c.relname OPERATOR(pg_catalog.~) '^_pool_turns_[0-9]+_shadow$'
-    LOOP
-      EXECUTE pg_catalog.format('DROP SEQUENCE leadroute.%I', seq);
-    END LOOP;
-    RETURN NULL;
-  END IF;
-END
-$body$;
-COMMENT ON FUNCTION leadroute._pool_shadow_cursor() IS
-  'Internal: creates and drops the shadow rulesets'' turn counter of each pool';
-
-CREATE TRIGGER pool_shadow_cursor AFTER INSERT OR DELETE ON leadroute.pools
-  FOR EACH ROW EXECUTE FUNCTION leadroute._pool_shadow_cursor();
-CREATE TRIGGER pool_shadow_cursor_truncate AFTER TRUNCATE ON leadroute.pools
-  FOR EACH STATEMENT EXECUTE FUNCTION leadroute._pool_shadow_cursor();
--- Pools that exist already (the update from 0.1.0) get their counter now. Like the counters the
--- trigger creates, it belongs to its pool, not to the extension (pg_dump keeps its position).
+-- Pools that exist already (the update from 0.1.0) get their shadow turn counter now
+-- (38_pool_counters.sql). Like the counters the pool trigger creates, it belongs to its pool, not
+-- to the extension (pg_dump keeps its position).
 DO $shadow_cursors$
 DECLARE
   p bigint;
@@ -99,13 +50,9 @@ DECLARE
 BEGIN
   FOR p IN SELECT id FROM leadroute.pools LOOP
     seq := leadroute._pool_shadow_cursor_name(p);
-    IF pg_catalog.to_regclass('leadroute.' || pg_catalog.quote_ident(seq)) IS NULL THEN
-      EXECUTE pg_catalog.format('CREATE SEQUENCE leadroute.%I AS bigint CACHE 1 OWNED BY leadroute.pools.id', seq);
-      EXECUTE pg_catalog.format('REVOKE ALL ON SEQUENCE leadroute.%I FROM PUBLIC', seq);
-      EXECUTE pg_catalog.format('COMMENT ON SEQUENCE leadroute.%I IS %L', seq,
-                                'round-robin turns of pool ' || p || ' for shadow rulesets');
-      EXECUTE pg_catalog.format('ALTER EXTENSION leadroute DROP SEQUENCE leadroute.%I', seq);
-    END IF;
+    CONTINUE WHEN pg_catalog.to_regclass('leadroute.' || pg_catalog.quote_ident(seq)) IS NOT NULL;
+    PERFORM leadroute._pool_counters(p);
+    EXECUTE pg_catalog.format('ALTER EXTENSION leadroute DROP SEQUENCE leadroute.%I', seq);
   END LOOP;
 END
 $shadow_cursors$;
@@ -250,8 +197,7 @@ GRANT SELECT ON leadroute.shadow_decisions, leadroute.shadow_comparison, leadrou
   TO leadroute_admin;
 -- The analyst reads metrics: the per-ruleset summary, not the leads behind it.
 GRANT SELECT ON leadroute.shadow_summary TO leadroute_analyst;
-REVOKE ALL ON FUNCTION leadroute.copy_rules(text, text, text), leadroute.promote_ruleset(text, text),
-  leadroute._pool_shadow_cursor_name(bigint), leadroute._pool_shadow_cursor() FROM PUBLIC;
+REVOKE ALL ON FUNCTION leadroute.copy_rules(text, text, text), leadroute.promote_ruleset(text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION leadroute.copy_rules(text, text, text), leadroute.promote_ruleset(text, text)
   TO leadroute_admin;
 SELECT pg_catalog.pg_extension_config_dump('leadroute.shadow_decisions', '');
