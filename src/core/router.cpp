@@ -1050,6 +1050,22 @@ Decision routing_error_decision(std::string_view message) {
   return d;
 }
 
+Decision conflict_decision(const RouteOptions& options) {
+  Decision d;
+  d.status = LeadStatus::Queued;
+  d.queue = options.default_queue;
+  d.model = RoutingModel::Fallback;
+  d.fallback = true;
+  if (options.trace == TraceLevel::Off) return d;
+  JsonWriter w;
+  w.begin_object().key("v").value(int64_t{1});
+  w.key("default_queue")
+      .value("not routed: a lead with the same unique key existed when this one was inserted");
+  w.end_object();
+  d.trace = w.take();
+  return d;
+}
+
 Decision disabled_decision(const RouteOptions& options) {
   Decision d;
   d.status = LeadStatus::Queued;
