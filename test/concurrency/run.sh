@@ -99,6 +99,8 @@ report $? "50 committed leads wake the listener with the constant payload" "$(gr
 [ "$(grep -c 'Asynchronous notification' "$out/listen.log")" = 1 ]
 report $? "once for the transaction, and not at all for the rolled-back lead" "$(grep -c Asynchronous "$out/listen.log") notifications"
 
+inv=$(psql -XAtq -d "$db" -f test/invariant.sql -c "SELECT pg_temp.leadroute_invariant()" 2>&1)
+[ "$inv" = ok ]; report $? "the invariant holds after the concurrency runs" "$inv"
 psql -X -qd postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null
 
 # 6. pg_cron runs the escalation job in a live cluster: leadroute_test is pg_cron's database

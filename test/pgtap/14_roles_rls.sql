@@ -3,7 +3,7 @@
 -- with COPY: test/roles/.
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(34);
+SELECT plan(35);
 CREATE ROLE lr_rls_ana LOGIN IN ROLE leadroute_rep;
 CREATE ROLE lr_rls_ben LOGIN IN ROLE leadroute_rep;
 CREATE ROLE lr_rls_ingest LOGIN IN ROLE leadroute_ingest;
@@ -115,5 +115,6 @@ SELECT is(pg_temp.as_role('lr_rls_analyst', $$SELECT count(*)::text FROM leadrou
 SELECT is(pg_temp.as_role('lr_rls_admin', $$SELECT count(*)::text FROM leadroute.leads$$), '7', 'the admin sees every lead');
 SELECT is(pg_temp.as_role('lr_rls_admin', $$UPDATE leadroute.leads SET owner_id = 3 WHERE id = 2 RETURNING owner_id::text$$), '3',
           'and reassigns any of them');
+\ir 99_invariant.sql.inc
 SELECT * FROM finish();
 ROLLBACK;

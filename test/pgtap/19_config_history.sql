@@ -3,7 +3,7 @@
 -- old lead with the rules that decided it.
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(35);
+SELECT plan(36);
 
 -- Only what this test does: history rows after this id.
 SELECT coalesce(max(id), 0) AS start_id FROM leadroute.config_history \gset
@@ -129,5 +129,6 @@ INSERT INTO leadroute.rulesets (name, description) VALUES ('pilot', 'tracked');
 SELECT is((SELECT after ->> 'description' FROM h WHERE table_name = 'rulesets' AND row_key = '{"name": "pilot"}'), 'tracked',
           'a new shadow ruleset is recorded');
 
+\ir 99_invariant.sql.inc
 SELECT * FROM finish();
 ROLLBACK;
