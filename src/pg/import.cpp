@@ -40,10 +40,18 @@ int64 run_import(Oid source, const Catalog& catalog) {
   bool* nulls;
   int n;
   deconstruct_array(names, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-  StringInfoData list;
+  // The columns, and what is selected for them: a row without an id gets a new one.
+  StringInfoData list, select;
   initStringInfo(&list);
-  for (int i = 0; i < n; ++i)
-    appendStringInfo(&list, "%s%s", i ? ", " : "", quote_identifier(TextDatumGetCString(elems[i])));
+  initStringInfo(&select);
+  for (int i = 0; i < n; ++i) {
+    const char* name = TextDatumGetCString(elems[i]);
+    appendStringInfo(&list, "%s%s", i ? ", " : "", quote_identifier(name));
+    if (strcmp(name, "id") == 0)
+      appendStringInfo(&select, "%sCOALESCE(id, leadroute._new_lead_id())", i ? ", " : "");
+    else
+      appendStringInfo(&select, "%s%s", i ? ", " : "", quote_identifier(name));
+  }
 
   // The record of the import, first: the decisions name it.
   UserSwitch saved;
@@ -66,7 +74,7 @@ int64 run_import(Oid source, const Catalog& catalog) {
                    "WITH inserted AS (INSERT INTO leadroute.leads (%s) SELECT %s FROM %s"
                    " RETURNING id) SELECT pg_catalog.count(*), pg_catalog.min(id),"
                    " pg_catalog.max(id) FROM inserted",
-                   list.data, list.data, source_name);
+                   list.data, select.data, source_name);
   set_import_in_progress(import_id);
   PG_TRY();
   { ret = SPI_execute(sql.data, false, 0); }
