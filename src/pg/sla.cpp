@@ -161,7 +161,18 @@ int escalate(int max_leads, const Catalog& catalog, Oid user) {
     in.max_escalations = guc_max_escalations;
     snapshot_lead(layout, overdue.tupdesc, tuple, config, &lead);
     PgRoutingEnv env;
-    Decision d = escalate_lead(config, lead.values, in, env, route_options());
+    Decision d;
+    try {
+      d = escalate_lead(config, lead.values, in, env, route_options());
+    } catch (const ConfigFault& fault) {
+      // One broken row of configuration stops this lead's escalation, not everybody's.
+      std::string message = fault.what();
+      pg_call([&] {
+        ereport(WARNING, (errmsg("leadroute: lead %lld was not escalated: %s",
+                                 static_cast<long long>(lead_id), message.c_str())));
+      });
+      continue;
+    }
     bool placed = d.owner_id.has_value();
     st.engine_updating = true;
     try {

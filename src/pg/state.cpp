@@ -117,8 +117,17 @@ void load_reps(RoutingConfig& cfg) {
     rep.timezone = t.cell(r, 6) ? t.cell(r, 6) : "UTC";
     rep.max_open_leads = to_opt_int32(t.cell(r, 7));
     rep.max_daily_leads = to_opt_int32(t.cell(r, 8));
-    rep.skills = json_string_array(t.cell(r, 9));
-    if (t.cell(r, 10)) rep.working_hours = WorkingHours::parse(t.cell(r, 10));
+    try {
+      rep.skills = json_string_array(t.cell(r, 9));
+      if (t.cell(r, 10)) rep.working_hours = WorkingHours::parse(t.cell(r, 10));
+    } catch (const std::bad_alloc&) {
+      throw;
+    } catch (const std::exception& e) {
+      rep.broken = "rep " + std::to_string(rep.id) + " (" + rep.name +
+                   ") has unreadable skills or working_hours: " + e.what() +
+                   " (fix it: UPDATE leadroute.reps SET working_hours = ... WHERE id = " +
+                   std::to_string(rep.id) + ")";
+    }
     rep.notify_channel = t.cell(r, 11) ? t.cell(r, 11) : "email";
     rep.notify_address = t.cell(r, 12) ? t.cell(r, 12) : "";
     cfg.reps.emplace(rep.id, std::move(rep));
@@ -168,6 +177,20 @@ Condition compile_stored(const char* condition, AttributeRegistry& attributes, c
   }
 }
 
+// compile_stored(), but a row it refuses is marked broken instead of stopping the load: only the
+// leads that reach the row fail (RoutingConfig: `broken`). The placeholder condition keeps the
+// row a candidate for every lead, so that nothing routes past it silently.
+Condition compile_or_mark(const char* condition, AttributeRegistry& attributes, const char* what,
+                          const std::string& name, const char* table, int64_t id,
+                          std::string* broken) {
+  try {
+    return compile_stored(condition, attributes, what, name, table, id);
+  } catch (const UserError& e) {
+    *broken = std::string(e.what()) + " (" + e.hint() + ")";
+    return Condition::compile("TRUE", attributes);
+  }
+}
+
 void load_territories(RoutingConfig& cfg) {
   TextTable t = query(
       "SELECT id, name, priority, condition, pool_id, rep_id FROM leadroute.territories"
@@ -178,8 +201,8 @@ void load_territories(RoutingConfig& cfg) {
     terr.name = t.cell(r, 1) ? t.cell(r, 1) : "";
     terr.priority = static_cast<int32_t>(to_int64(t.cell(r, 2)));
     const char* condition = t.cell(r, 3) ? t.cell(r, 3) : "FALSE";
-    terr.condition =
-        compile_stored(condition, cfg.attributes, "territory", terr.name, "territories", terr.id);
+    terr.condition = compile_or_mark(condition, cfg.attributes, "territory", terr.name,
+                                     "territories", terr.id, &terr.broken);
     terr.pool_id = to_opt_int64(t.cell(r, 4));
     terr.rep_id = to_opt_int64(t.cell(r, 5));
     cfg.territories.push_back(std::move(terr));
@@ -249,14 +272,26 @@ void load_rules(RoutingConfig& cfg) {
     rule.name = t.cell(r, 2) ? t.cell(r, 2) : "";
     rule.priority = static_cast<int32_t>(to_int64(t.cell(r, 3)));
     const char* condition = t.cell(r, 4) ? t.cell(r, 4) : "TRUE";
-    rule.condition = compile_stored(condition, cfg.attributes, "rule", rule.name, "rules", rule.id);
+    rule.condition = compile_or_mark(condition, cfg.attributes, "rule", rule.name, "rules", rule.id,
+                                     &rule.broken);
     rule.action = parse_action(t.cell(r, 5) ? t.cell(r, 5) : "").value_or(Action::Queue);
     rule.rep_id = to_opt_int64(t.cell(r, 6));
     rule.pool_id = to_opt_int64(t.cell(r, 7));
     if (t.cell(r, 8)) rule.queue = std::string(t.cell(r, 8));
-    rule.required_skills = json_string_array(t.cell(r, 9));
-    for (const auto& skill : rule.required_skills)
-      rule.skill_templates.push_back(SkillTemplate::parse(skill));
+    try {
+      rule.required_skills = json_string_array(t.cell(r, 9));
+      for (const auto& skill : rule.required_skills)
+        rule.skill_templates.push_back(SkillTemplate::parse(skill));
+    } catch (const std::bad_alloc&) {
+      throw;
+    } catch (const std::exception& e) {
+      rule.broken = "rule \"" + rule.name + "\" (id " + std::to_string(rule.id) +
+                    ") has unreadable required_skills: " + e.what() +
+                    " (fix it: UPDATE leadroute.rules SET required_skills = ... WHERE id = " +
+                    std::to_string(rule.id) + ")";
+      rule.required_skills.clear();
+      rule.skill_templates.clear();
+    }
     target->push_back(std::move(rule));
   }
 }
@@ -271,8 +306,8 @@ void load_sla_policies(RoutingConfig& cfg) {
     p.name = t.cell(r, 1) ? t.cell(r, 1) : "";
     p.priority = static_cast<int32_t>(to_int64(t.cell(r, 2)));
     const char* condition = t.cell(r, 3) ? t.cell(r, 3) : "TRUE";
-    p.condition =
-        compile_stored(condition, cfg.attributes, "SLA policy", p.name, "sla_policies", p.id);
+    p.condition = compile_or_mark(condition, cfg.attributes, "SLA policy", p.name, "sla_policies",
+                                  p.id, &p.broken);
     p.response_minutes = static_cast<int32_t>(to_int64(t.cell(r, 4)));
     p.business_hours = to_bool(t.cell(r, 5));
     cfg.sla_policies.push_back(std::move(p));
