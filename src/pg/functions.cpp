@@ -132,25 +132,39 @@ LockedLead lock_lead(int64_t lead_id, Oid leads_relid) {
   return out;
 }
 
-// Writes the rerouted lead back: every column routing sets, from the new row (C style).
+// The UPDATE that writes a rerouted lead back: every input column of the field table (routing
+// normalizes them), attributes, and every column routing sets. Built once from the tables, so a
+// new input field is written back without anyone listing it here (C style).
+const char* reroute_update_sql() {
+  static char* sql = nullptr;
+  if (sql) return sql;
+  static const char* const kOutputs[] = {
+      "attributes",    "email_domain", "is_freemail",  "account_id", "match_tier",
+      "owner_id",      "status",       "queue",        "rule_id",    "pool_id",
+      "routing_model", "sla_due_at",   "sla_policy_id"};
+  MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+  StringInfoData buf;
+  initStringInfo(&buf);
+  appendStringInfoString(&buf, "UPDATE leadroute.leads l SET ");
+  bool first = true;
+  auto column = [&](const char* name) {
+    appendStringInfo(&buf, "%s%s = (r).%s", first ? "" : ", ", name, name);
+    first = false;
+  };
+  for (const FieldInfo& f : all_fields())
+    if (!f.derived) column(f.name);
+  for (const char* name : kOutputs) column(name);
+  appendStringInfoString(&buf, " FROM (SELECT $1 AS r) n WHERE l.id OPERATOR(pg_catalog.=) $2");
+  MemoryContextSwitchTo(old);
+  sql = buf.data;
+  return sql;
+}
+
+// Writes the rerouted lead back, from the new row (C style).
 void update_lead(HeapTuple routed, TupleDesc tupdesc, Oid leads_relid, int64_t lead_id) {
   Oid types[2] = {get_rel_type_id(leads_relid), INT8OID};
   Datum values[2] = {heap_copy_tuple_as_datum(routed, tupdesc), Int64GetDatum(lead_id)};
-  int ret = SPI_execute_with_args(
-      "UPDATE leadroute.leads l SET"
-      "  email = (r).email, first_name = (r).first_name, last_name = (r).last_name,"
-      "  company = (r).company, website = (r).website, phone = (r).phone, title = (r).title,"
-      "  country = (r).country, state = (r).state, city = (r).city,"
-      "  postal_code = (r).postal_code, employees = (r).employees, industry = (r).industry,"
-      "  source = (r).source, product_interest = (r).product_interest, score = (r).score,"
-      "  language = (r).language, attributes = (r).attributes,"
-      "  email_domain = (r).email_domain, is_freemail = (r).is_freemail,"
-      "  account_id = (r).account_id, match_tier = (r).match_tier, owner_id = (r).owner_id,"
-      "  status = (r).status, queue = (r).queue, rule_id = (r).rule_id, pool_id = (r).pool_id,"
-      "  routing_model = (r).routing_model,"
-      "  sla_due_at = (r).sla_due_at, sla_policy_id = (r).sla_policy_id"
-      " FROM (SELECT $1 AS r) n WHERE l.id OPERATOR(pg_catalog.=) $2",
-      2, types, values, nullptr, false, 0);
+  int ret = SPI_execute_with_args(reroute_update_sql(), 2, types, values, nullptr, false, 0);
   if (ret != SPI_OK_UPDATE) elog(ERROR, "could not update lead: %s", SPI_result_code_string(ret));
 }
 
@@ -386,4 +400,22 @@ LR_FUNCTION(leadroute_reroute) {
   Datum result = reroute_lead(lead_id, catalog, caller);
   restore_user(&saved);
   return result;
+}
+
+// The C++ vocabulary: every SQL name the engine reads or writes, for the test that checks it
+// against the CHECK constraints and columns of the tables (test/pgtap/24_vocabulary.sql).
+LR_FUNCTION(leadroute_vocabulary) {
+  pg_call([&] { InitMaterializedSRF(fcinfo, 0); });
+  ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+  std::vector<VocabularyEntry> entries = vocabulary();
+  for (const FieldInfo& f : all_fields())
+    if (!f.derived) entries.push_back({"input_field", f.name});
+  pg_call([&] {
+    for (const VocabularyEntry& e : entries) {
+      Datum values[2] = {CStringGetTextDatum(e.kind), CStringGetTextDatum(e.name)};
+      bool nulls[2] = {false, false};
+      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    }
+  });
+  return static_cast<Datum>(0);
 }

@@ -6,6 +6,25 @@ namespace leadroute::pg {
 
 namespace {
 
+// "email, first_name, ..., attributes": the input columns, from the field table (C style).
+const char* input_field_names() {
+  static char* names = nullptr;
+  if (names) return names;
+  MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+  StringInfoData buf;
+  initStringInfo(&buf);
+  for (const FieldInfo& f : all_fields())
+    if (!f.derived) appendStringInfo(&buf, "%s, ", f.name);
+  appendStringInfoString(&buf, "attributes");
+  MemoryContextSwitchTo(old);
+  names = buf.data;
+  return names;
+}
+
+}  // namespace
+
+namespace {
+
 std::string_view text_view(Datum d) {
   text* t = DatumGetTextPP(d);
   return std::string_view(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
@@ -190,10 +209,8 @@ void read_lead_jsonb(Jsonb* json, const AttributeRegistry& registry, LeadValues*
       ereport(ERROR,
               (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown lead key \"%s\"", name),
                f && f->derived ? errdetail("%s is derived by routing, not an input.", name) : 0,
-               errhint("Lead keys are the input columns of leadroute.leads: email, "
-                       "first_name, last_name, company, website, phone, title, country, "
-                       "state, city, postal_code, employees, industry, source, "
-                       "product_interest, score, language, attributes.")));
+               errhint("Lead keys are the input columns of leadroute.leads: %s.",
+                       input_field_names())));
     }
     if (v.type == jbvNull) continue;
     ValueView value = jsonb_value_view(v);

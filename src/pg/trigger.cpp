@@ -375,17 +375,6 @@ HeapTuple route_new_row(Relation relation, HeapTuple tuple, TupleDesc tupdesc,
 
 int64_t g_import_id = 0;  // leadroute.import_leads() is running
 
-RoutingModel routing_model_named(const char* name) {
-  const RoutingModel all[] = {RoutingModel::RoundRobin, RoutingModel::WeightedRoundRobin,
-                              RoutingModel::Territory,  RoutingModel::Skills,
-                              RoutingModel::Capacity,   RoutingModel::Performance,
-                              RoutingModel::Account,    RoutingModel::Queue,
-                              RoutingModel::Nurture,    RoutingModel::Fallback};
-  for (RoutingModel m : all)
-    if (name && strcmp(routing_model_name(m), name) == 0) return m;
-  return RoutingModel::Fallback;
-}
-
 // The routing outputs of an imported row, read C style before any C++ object exists.
 struct ImportedRow {
   int64_t lead_id;
@@ -439,7 +428,8 @@ void record_imported(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& layou
     r.status = row.has_owner ? LeadStatus::Assigned
                              : (strcmp(row.status, "nurture") == 0 ? LeadStatus::Nurture
                                                                    : LeadStatus::Queued);
-    r.model = routing_model_named(row.model);
+    r.model = row.model ? parse_routing_model(row.model).value_or(RoutingModel::Fallback)
+                        : RoutingModel::Fallback;
     r.fallback = !row.has_rule;
     JsonWriter w;
     w.begin_object().key("v").value(int64_t{1});

@@ -8,90 +8,91 @@
 
 namespace leadroute {
 
+namespace {
+
+// One table per enumeration: the SQL names, in one place (test/pgtap/24_vocabulary.sql checks them
+// against the CHECK constraints of the tables that store them).
+template <typename E>
+struct Named {
+  E value;
+  const char* name;
+};
+constexpr Named<Action> kActions[] = {{Action::AccountOwner, "account_owner"},
+                                      {Action::AccountCsm, "account_csm"},
+                                      {Action::Rep, "rep"},
+                                      {Action::Pool, "pool"},
+                                      {Action::Territory, "territory"},
+                                      {Action::Queue, "queue"},
+                                      {Action::Nurture, "nurture"}};
+constexpr Named<Strategy> kStrategies[] = {{Strategy::RoundRobin, "round_robin"},
+                                           {Strategy::LeastLoaded, "least_loaded"},
+                                           {Strategy::Skills, "skills"},
+                                           {Strategy::Performance, "performance"}};
+constexpr Named<RoutingModel> kRoutingModels[] = {
+    {RoutingModel::RoundRobin, "round_robin"},
+    {RoutingModel::WeightedRoundRobin, "weighted_round_robin"},
+    {RoutingModel::Territory, "territory"},
+    {RoutingModel::Skills, "skills"},
+    {RoutingModel::Capacity, "capacity"},
+    {RoutingModel::Performance, "performance"},
+    {RoutingModel::Account, "account"},
+    {RoutingModel::Queue, "queue"},
+    {RoutingModel::Nurture, "nurture"},
+    {RoutingModel::Fallback, "fallback"}};
+constexpr Named<LeadStatus> kLeadStatuses[] = {{LeadStatus::Assigned, "assigned"},
+                                               {LeadStatus::Queued, "queued"},
+                                               {LeadStatus::Nurture, "nurture"}};
+
+template <typename E, size_t N>
+const char* name_of(const Named<E> (&table)[N], E value) {
+  for (const auto& row : table)
+    if (row.value == value) return row.name;
+  return "?";
+}
+
+template <typename E, size_t N>
+std::optional<E> parse_named(const Named<E> (&table)[N], std::string_view s) {
+  for (const auto& row : table)
+    if (s == row.name) return row.value;
+  return std::nullopt;
+}
+
+template <typename E, size_t N>
+void list_names(const Named<E> (&table)[N], const char* kind, std::vector<VocabularyEntry>* out) {
+  for (const auto& row : table) out->push_back({kind, row.name});
+}
+
+}  // namespace
+
 const char* action_name(Action a) {
-  switch (a) {
-    case Action::AccountOwner:
-      return "account_owner";
-    case Action::AccountCsm:
-      return "account_csm";
-    case Action::Rep:
-      return "rep";
-    case Action::Pool:
-      return "pool";
-    case Action::Territory:
-      return "territory";
-    case Action::Queue:
-      return "queue";
-    case Action::Nurture:
-      return "nurture";
-  }
-  return "?";
+  return name_of(kActions, a);
 }
-
 const char* strategy_name(Strategy s) {
-  switch (s) {
-    case Strategy::RoundRobin:
-      return "round_robin";
-    case Strategy::LeastLoaded:
-      return "least_loaded";
-    case Strategy::Skills:
-      return "skills";
-    case Strategy::Performance:
-      return "performance";
-  }
-  return "?";
+  return name_of(kStrategies, s);
 }
-
 const char* routing_model_name(RoutingModel m) {
-  switch (m) {
-    case RoutingModel::RoundRobin:
-      return "round_robin";
-    case RoutingModel::WeightedRoundRobin:
-      return "weighted_round_robin";
-    case RoutingModel::Territory:
-      return "territory";
-    case RoutingModel::Skills:
-      return "skills";
-    case RoutingModel::Capacity:
-      return "capacity";
-    case RoutingModel::Performance:
-      return "performance";
-    case RoutingModel::Account:
-      return "account";
-    case RoutingModel::Queue:
-      return "queue";
-    case RoutingModel::Nurture:
-      return "nurture";
-    case RoutingModel::Fallback:
-      return "fallback";
-  }
-  return "?";
+  return name_of(kRoutingModels, m);
 }
-
 const char* lead_status_name(LeadStatus s) {
-  switch (s) {
-    case LeadStatus::Assigned:
-      return "assigned";
-    case LeadStatus::Queued:
-      return "queued";
-    case LeadStatus::Nurture:
-      return "nurture";
-  }
-  return "?";
+  return name_of(kLeadStatuses, s);
 }
-
 std::optional<Action> parse_action(std::string_view s) {
-  for (Action a : {Action::AccountOwner, Action::AccountCsm, Action::Rep, Action::Pool,
-                   Action::Territory, Action::Queue, Action::Nurture})
-    if (s == action_name(a)) return a;
-  return std::nullopt;
+  return parse_named(kActions, s);
+}
+std::optional<Strategy> parse_strategy(std::string_view s) {
+  return parse_named(kStrategies, s);
+}
+std::optional<RoutingModel> parse_routing_model(std::string_view s) {
+  return parse_named(kRoutingModels, s);
 }
 
-std::optional<Strategy> parse_strategy(std::string_view s) {
-  for (Strategy st :
-       {Strategy::RoundRobin, Strategy::LeastLoaded, Strategy::Skills, Strategy::Performance})
-    if (s == strategy_name(st)) return st;
-  return std::nullopt;
+std::vector<VocabularyEntry> vocabulary() {
+  std::vector<VocabularyEntry> out;
+  list_names(kActions, "action", &out);
+  list_names(kStrategies, "strategy", &out);
+  list_names(kRoutingModels, "routing_model", &out);
+  list_names(kLeadStatuses, "routing_status", &out);
+  return out;
 }
 
 uint64_t max_rotation_period(size_t members) {

@@ -43,6 +43,15 @@ const char* routing_model_name(RoutingModel m);
 const char* lead_status_name(LeadStatus s);
 std::optional<Action> parse_action(std::string_view s);
 std::optional<Strategy> parse_strategy(std::string_view s);
+std::optional<RoutingModel> parse_routing_model(std::string_view s);
+
+// Every SQL name of the enumerations above: (kind, name), kind one of action, strategy,
+// routing_model, routing_status (the statuses routing sets). leadroute._vocabulary() returns it.
+struct VocabularyEntry {
+  const char* kind;
+  const char* name;
+};
+std::vector<VocabularyEntry> vocabulary();
 
 // An absence, in unix microseconds; an open end is nullopt.
 struct TimeOff {
