@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <set>
 
 #include "agent/dispatcher.h"
 #include "agent/log.h"
@@ -42,6 +43,10 @@ double seconds_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
 
+double epoch_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 class Loop {
  public:
   Loop(const Options& o, Metrics& m)
@@ -68,15 +73,21 @@ class Loop {
       try {
         collect();
         report();
+        if (opt_.once && claimed_once_ && !more_ && dispatcher_.in_flight() == 0) break;
+        if (next_retry_ && epoch_now() >= next_retry_) {
+          next_retry_ = 0;
+          more_ = true;  // a failed notification is due again
+        }
         if (!g_stop && (more_ || seconds_between(last_claim_, Clock::now()) >= opt_.poll_s))
           claim();
-        if (seconds_between(last_depth_, Clock::now()) >= 2) {
-          metrics_.set_depth(outbox_.depth());
-          last_depth_ = Clock::now();
-        }
+        if (seconds_between(last_depth_, Clock::now()) >= 2) refresh_depth();
         if (outbox_.drain_notifications()) more_ = true;
-        if (!more_)
-          wait_for(std::max(0.0, opt_.poll_s - seconds_between(last_claim_, Clock::now())));
+        call_wait_ = 1;
+        if (!more_) {
+          double wait = opt_.poll_s - seconds_between(last_claim_, Clock::now());
+          if (next_retry_) wait = std::min(wait, next_retry_ - epoch_now() + 0.005);
+          wait_for(std::max(0.0, wait));
+        }
       } catch (const ConnectionLost& e) {
         log_warn("lost the database connection; reconnecting",
                  {{"error", e.what()}, {"in_flight", dispatcher_.in_flight()}});
@@ -84,9 +95,9 @@ class Loop {
         metrics_.set_connected(false);
       } catch (const std::exception& e) {
         log_error("delivery call failed; retrying",
-                  {{"error", e.what()}, {"retry_in_s", reconnect_wait}});
-        wait_for(reconnect_wait);
-        reconnect_wait = std::min(reconnect_wait * 2, 30.0);
+                  {{"error", e.what()}, {"retry_in_s", call_wait_}});
+        wait_for(call_wait_);
+        call_wait_ = std::min(call_wait_ * 2, 30.0);
       }
     }
     dispatcher_.drain_and_stop();
@@ -95,6 +106,18 @@ class Loop {
   }
 
  private:
+  // The depth is for /metrics only: its failure is logged and holds up no delivery.
+  void refresh_depth() {
+    last_depth_ = Clock::now();
+    try {
+      metrics_.set_depth(outbox_.depth());
+    } catch (const ConnectionLost&) {
+      throw;
+    } catch (const std::exception& e) {
+      log_warn("cannot read the outbox depth (for /metrics)", {{"error", e.what()}});
+    }
+  }
+
   bool connect(double wait_s) {
     try {
       outbox_.connect();
@@ -150,7 +173,10 @@ class Loop {
     }
     while (!fails_.empty()) {
       const Finished& f = fails_.back();
-      std::string state = outbox_.fail(opt_.name, f.outcome);
+      Outbox::FailResult result = outbox_.fail(opt_.name, f.outcome);
+      const std::string& state = result.state;
+      if (state == "retry" && (next_retry_ == 0 || result.retry_at < next_retry_))
+        next_retry_ = result.retry_at;
       metrics_.failed(f.channel, f.endpoint);
       if (state == "dead") {
         metrics_.dead_lettered(f.channel, f.endpoint);
@@ -187,7 +213,19 @@ class Loop {
         outbox_.claim(opt_.name, want, opt_.visibility_s, dispatcher_.busy_endpoints());
     claimed_once_ = true;
     more_ = static_cast<int>(rows.size()) == want;
-    for (Delivery& d : rows) dispatcher_.submit(std::move(d));
+    for (Delivery& d : rows) {
+      // A claim waits in the endpoint's queue (up to four sends long) before it is sent: it must
+      // not become visible to other agents meanwhile.
+      if (4.0 * d.timeout_ms > 1000.0 * opt_.visibility_s && warned_.insert(d.endpoint).second)
+        log_warn(
+            "--visibility is short for this endpoint's timeout: another agent may send "
+            "the same notification",
+            {{"endpoint", d.endpoint},
+             {"timeout_ms", d.timeout_ms},
+             {"visibility_s", opt_.visibility_s},
+             {"hint", "give --visibility more than four times the endpoint's timeout_ms"}});
+      dispatcher_.submit(std::move(d));
+    }
     if (!rows.empty()) log_debug("claimed", {{"rows", rows.size()}});
   }
 
@@ -200,6 +238,9 @@ class Loop {
   Clock::time_point last_depth_{};
   bool more_ = true;
   bool claimed_once_ = false;
+  double call_wait_ = 1;   // after a failed SQL call (not a lost connection): grows to 30 s
+  double next_retry_ = 0;  // when the earliest failed notification is due again (epoch seconds)
+  std::set<std::string> warned_;
 };
 
 }  // namespace

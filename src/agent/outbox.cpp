@@ -138,15 +138,16 @@ int Outbox::ack(const std::string& agent, const std::vector<int64_t>& ids) {
   return std::stoi(get(r.get(), 0, 0));
 }
 
-std::string Outbox::fail(const std::string& agent, const Outcome& o) {
+Outbox::FailResult Outbox::fail(const std::string& agent, const Outcome& o) {
   std::string id = std::to_string(o.id);
   std::string retry = o.retry_after_s ? std::to_string(*o.retry_after_s) + " seconds" : "";
   const char* values[] = {agent.c_str(), id.c_str(), o.error.c_str(),
                           o.retry_after_s ? retry.c_str() : nullptr};
   Result r = run(conn_, "leadroute.fail_notification",
-                 "SELECT state FROM leadroute.fail_notification($1, $2::bigint, $3, $4::interval)",
+                 "SELECT state, coalesce(extract(epoch FROM retry_at), 0)"
+                 " FROM leadroute.fail_notification($1, $2::bigint, $3, $4::interval)",
                  4, values);
-  return get(r.get(), 0, 0);
+  return FailResult{get(r.get(), 0, 0), std::stod(get(r.get(), 0, 1))};
 }
 
 Depth Outbox::depth() {

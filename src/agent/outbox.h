@@ -42,8 +42,11 @@ class Outbox {
   std::vector<Delivery> claim(const std::string& agent, int max_rows, int visibility_s,
                               const std::vector<std::string>& skip_endpoints);
   int ack(const std::string& agent, const std::vector<int64_t>& ids);
-  // Returns the state: retry, dead or ignored.
-  std::string fail(const std::string& agent, const Outcome& outcome);
+  struct FailResult {
+    std::string state;    // retry, dead or ignored
+    double retry_at = 0;  // seconds since 1970, for retry
+  };
+  FailResult fail(const std::string& agent, const Outcome& outcome);
   Depth depth();
 
  private:

@@ -49,12 +49,11 @@ Outcome Transport::send(const Delivery& d) {
     o.error = "libcurl could not create a handle (out of memory?)";
     return o;
   }
-  if (d.url.empty()) {
-    o.error = d.endpoint.empty()
-                  ? "no delivery endpoint for " + d.channel + " recipient " + d.recipient +
-                        ": add one to leadroute.delivery_endpoints (a url prefixing the "
-                        "recipient, or is_default for the channel)"
-                  : "endpoint " + d.endpoint + " has no url";
+  if (d.endpoint.empty()) {
+    o.error = "no delivery endpoint for " + d.channel + " recipient " + d.recipient +
+              ": add one to leadroute.delivery_endpoints (channel " + d.channel +
+              ", a url that prefixes the recipient or is_default" +
+              (d.channel == "webhook" ? ", and a secret)" : ")");
     return o;
   }
   if (d.channel == "email") return send_mail(d);

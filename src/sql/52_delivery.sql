@@ -207,14 +207,27 @@ BEGIN
       HINT = 'It is how long a claimed row stays hidden from other agents; give it more than the slowest send.';
   END IF;
   RETURN QUERY
-  WITH candidates AS (
-    SELECT n.id
+  -- Oldest first, at most twice its max_parallel per endpoint (an agent's queue for one endpoint
+  -- stays short, so a claim does not outlive its visibility in that queue), none for the
+  -- endpoints the agent says are busy.
+  WITH ready AS (
+    SELECT n.id, coalesce(e.name, '') AS endpoint, coalesce(e.max_parallel, 4) AS cap
       FROM leadroute.notifications n
+      LEFT JOIN LATERAL leadroute._notification_endpoint(n.channel, n.recipient) e ON true
      WHERE n.delivered_at IS NULL AND n.dead_at IS NULL
        AND n.visible_after OPERATOR(pg_catalog.<=) pg_catalog.now()
-       AND (pg_catalog.cardinality(skip_endpoints) OPERATOR(pg_catalog.=) 0
-            OR coalesce((leadroute._notification_endpoint(n.channel, n.recipient)).name, '')
-               OPERATOR(pg_catalog.<>) ALL (skip_endpoints))
+       AND coalesce(e.name, '') OPERATOR(pg_catalog.<>) ALL (coalesce(skip_endpoints, '{}'))
+     ORDER BY n.id
+     LIMIT max_rows OPERATOR(pg_catalog.*) 4
+  ), spread AS (
+    SELECT r.id, r.cap, pg_catalog.row_number() OVER (PARTITION BY r.endpoint ORDER BY r.id) AS nth
+      FROM ready r
+  ), candidates AS (
+    SELECT n.id
+      FROM leadroute.notifications n JOIN spread s ON s.id OPERATOR(pg_catalog.=) n.id
+     WHERE s.nth OPERATOR(pg_catalog.<=) (2 OPERATOR(pg_catalog.*) s.cap)
+       AND n.delivered_at IS NULL AND n.dead_at IS NULL
+       AND n.visible_after OPERATOR(pg_catalog.<=) pg_catalog.now()
      ORDER BY n.id
      LIMIT max_rows
        FOR UPDATE OF n SKIP LOCKED
@@ -227,7 +240,7 @@ BEGIN
     RETURNING n.*
   )
   SELECT c.id, c.attempts, c.event, c.lead_id, c.channel, c.recipient, e.name,
-         CASE WHEN c.channel OPERATOR(pg_catalog.<>) 'email' AND c.recipient ~ '^https?://' THEN c.recipient
+         CASE WHEN c.channel OPERATOR(pg_catalog.<>) 'email' AND c.recipient OPERATOR(pg_catalog.~) '^https?://' THEN c.recipient
               ELSE e.url END,
          e.secret, e.mail_from, e.max_parallel, e.timeout_ms, c.created_at,
          c.payload OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
