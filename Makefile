@@ -36,6 +36,18 @@ REGRESS_OPTS = --inputdir=. --outputdir=$(BUILD_DIR)/regress
 
 ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
+# leadroute-agent (docs/agent.md) is built by CMake and installed beside the server's programs
+# (pg_config --bindir, under DESTDIR like the rest).
+AGENT = $(BUILD_DIR)/leadroute-agent
+all: $(AGENT)
+install: install-agent
+.PHONY: install-agent
+$(AGENT): FORCE
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD_DIR) --target leadroute-agent -j2
+install-agent: $(AGENT)
+	$(MKDIR_P) '$(DESTDIR)$(bindir)'
+	$(INSTALL_PROGRAM) $(AGENT) '$(DESTDIR)$(bindir)/leadroute-agent'
 else
 # Without PostgreSQL's development files PGXS cannot be read; these targets still work.
 all install installcheck:
@@ -111,7 +123,7 @@ bench-full: deps
 	@bench/run.sh full
 
 FORMATTED = src/core/*.cpp src/core/*.h src/pg/*.cpp src/pg/*.h test/unit/*.cpp \
-            bench/loadgen/*.cpp bench/loadgen/*.h
+            src/agent/*.cpp src/agent/*.h bench/loadgen/*.cpp bench/loadgen/*.h
 
 format:
 	clang-format -i $(FORMATTED)

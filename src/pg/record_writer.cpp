@@ -95,8 +95,8 @@ void insert_notifications_sql(int min_level, size_t first) {
     else
       nulls[8][i] = true;
   }
-  static const Oid types[kCols] = {TIMESTAMPTZARRAYOID, TEXTARRAYOID, INT8ARRAYOID,
-                                   INT8ARRAYOID,        TEXTARRAYOID, TEXTARRAYOID,
+  static const Oid types[kCols] = {TIMESTAMPTZARRAYOID, TEXTARRAYOID,        INT8ARRAYOID,
+                                   INT8ARRAYOID,        TEXTARRAYOID,        TEXTARRAYOID,
                                    TEXTARRAYOID,        TIMESTAMPTZARRAYOID, TEXTARRAYOID};
   static const Oid elems[kCols] = {TIMESTAMPTZOID, TEXTOID, INT8OID,        INT8OID, TEXTOID,
                                    TEXTOID,        TEXTOID, TIMESTAMPTZOID, TEXTOID};

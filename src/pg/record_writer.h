@@ -48,7 +48,7 @@ struct PendingNotification {
   int64_t lead_id = 0;
   std::optional<int64_t> rep_id;  // none: the event is for the queue's target
   std::optional<std::string> queue;
-  std::string channel;    // empty for a queue: filled in by the notification_target trigger
+  std::string channel;  // empty for a queue: filled in by the notification_target trigger
   std::string recipient;
   std::string payload;  // JSON object; sla_due_at is added when writing
   std::optional<TimestampTz> sla_due_at;
