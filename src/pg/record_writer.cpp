@@ -40,7 +40,8 @@ void insert_notifications(int min_level) {
   if (first == v.size()) return;
   static const char* const kNoteColumns[] = {"created_at", "event",     "lead_id", "rep_id",
                                              "channel",    "recipient", "payload", "queue"};
-  DirectInsert* d = direct_insert_begin(resolve_catalog().notifications, 8, kNoteColumns);
+  int ncolumns = outbox_has_queue_column() ? 8 : 7;
+  DirectInsert* d = direct_insert_begin(resolve_catalog().notifications, ncolumns, kNoteColumns);
   if (!d) {
     insert_notifications_sql(min_level, first);
     return;
@@ -68,6 +69,10 @@ void insert_notifications_sql(int min_level, size_t first) {
   (void)min_level;
   int n = static_cast<int>(v.size() - first);
   constexpr int kCols = 9;
+  if (!outbox_has_queue_column())
+    ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                    errmsg("leadroute.notifications lacks the queue column of this library"),
+                    errhint("Run ALTER EXTENSION leadroute UPDATE.")));
   Datum* cols[kCols];
   bool* nulls[kCols];
   for (int c = 0; c < kCols; ++c) {
@@ -516,6 +521,10 @@ bool buffer_record(PendingRecord&& record) {
 bool has_pending_records() {
   return (g_pending && !g_pending->empty()) || (g_owed && !g_owed->empty()) ||
          (g_notes && !g_notes->empty());
+}
+
+bool outbox_has_queue_column() {
+  return get_attnum(resolve_catalog().notifications, "queue") != InvalidAttrNumber;
 }
 
 void buffer_notification(PendingNotification&& n) {

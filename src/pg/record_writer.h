@@ -56,6 +56,9 @@ struct PendingNotification {
 };
 
 void buffer_notification(PendingNotification&& n);
+// Whether the outbox has the queue column of 0.3.0: a library newer than the installed schema (a
+// package upgrade before ALTER EXTENSION UPDATE) writes no queue notifications. C style.
+bool outbox_has_queue_column();
 
 constexpr size_t kFlushRows = 1000;
 

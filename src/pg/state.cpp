@@ -466,7 +466,7 @@ void emit_event(const LeadEvent& e) {
   // leadroute.queues row, else the admins' channel) the outbox's notification_target trigger
   // fills in, or drops the row when nobody is to be told (52_delivery.sql).
   if (e.rep && e.rep->notify_channel == "none") return;
-  if (!e.rep && !e.decision->queue) return;
+  if (!e.rep && (!e.decision->queue || !pg_call([] { return outbox_has_queue_column(); }))) return;
   PendingNotification n;
   n.created_at = e.at;
   n.event = e.event;
