@@ -41,10 +41,12 @@ include $(PGXS)
 AGENT = $(BUILD_DIR)/leadroute-agent
 all: $(AGENT)
 install: install-agent
-.PHONY: install-agent
+.PHONY: install-agent print-bindir
 $(AGENT): FORCE
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD_DIR) --target leadroute-agent -j2
+print-bindir:
+	@echo '$(DESTDIR)$(bindir)'
 install-agent: $(AGENT)
 	$(MKDIR_P) '$(DESTDIR)$(bindir)'
 	$(INSTALL_PROGRAM) $(AGENT) '$(DESTDIR)$(bindir)/leadroute-agent'
@@ -99,7 +101,7 @@ demo: deps
 	@scripts/demo.sh
 
 demo-stop:
-	@scripts/cluster.sh stop demo
+	@scripts/demo.sh stop
 
 test: deps
 	@scripts/test.sh
