@@ -11,7 +11,7 @@ export PGOPTIONS="-c client_min_messages=warning"
 
 stop_delivery() {  # the agent and the receiver this script started (pid files)
   for f in "$BUILD_DIR/demo-agent.pid" "$BUILD_DIR/demo-receiver.pid"; do
-    [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+    if [ -f "$f" ]; then kill "$(cat "$f")" 2>/dev/null || true; fi
     rm -f "$f"
   done
   return 0
