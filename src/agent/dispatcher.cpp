@@ -45,10 +45,12 @@ void Dispatcher::work(const std::string& key) {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     Pool& pool = pools_[key];
-    ready_.wait(lock,
-                [&] { return stopping_ || (!pool.queue.empty() && pool.running < pool.limit); });
-    if (pool.queue.empty() && stopping_) return;
-    if (pool.queue.empty() || pool.running >= pool.limit) continue;
+    // Stopping: the queue is finished first.
+    ready_.wait(lock, [&] {
+      return (stopping_ && pool.queue.empty()) ||
+             (!pool.queue.empty() && pool.running < pool.limit);
+    });
+    if (pool.queue.empty()) return;
     Delivery d = std::move(pool.queue.front());
     pool.queue.pop_front();
     ++pool.running;

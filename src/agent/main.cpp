@@ -61,6 +61,13 @@ class Loop {
       if (g_stop && idle) break;
       if (opt_.once && idle && claimed_once_ && !more_) break;
       if (!outbox_.connected()) {
+        if (g_stop) {
+          log_warn(
+              "stopping without the database: the outcomes not recorded are sent again "
+              "once their visibility runs out (same idempotency key)",
+              {{"unrecorded", acks_.size() + fails_.size()}});
+          break;
+        }
         if (!connect(reconnect_wait)) {
           wait_for(reconnect_wait);
           reconnect_wait = std::min(reconnect_wait * 2, 30.0);
