@@ -194,6 +194,9 @@ CREATE FUNCTION leadroute.claim_notifications(agent text, max_rows integer DEFAU
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
   SET search_path = pg_catalog, pg_temp
   AS $body$
+DECLARE
+  attempts_allowed integer;
+  abandoned bigint;
 BEGIN
   IF agent IS NULL OR pg_catalog.btrim(agent) OPERATOR(pg_catalog.=) '' THEN
     RAISE EXCEPTION 'agent must name the claiming agent' USING ERRCODE = '22023',
@@ -205,6 +208,26 @@ BEGIN
   IF visibility IS NULL OR visibility <= interval '0' THEN
     RAISE EXCEPTION 'visibility must be a positive interval' USING ERRCODE = '22023',
       HINT = 'It is how long a claimed row stays hidden from other agents; give it more than the slowest send.';
+  END IF;
+  -- A row whose claims all ran out without an outcome (the agent died while sending it, each
+  -- time) is dead-lettered once it has had its attempts, instead of being claimed forever.
+  SELECT p.max_attempts INTO attempts_allowed FROM leadroute._delivery_policy() p;
+  UPDATE leadroute.notifications n
+     SET dead_at = pg_catalog.now(), claimed_at = NULL,
+         last_error = pg_catalog.format('claimed %s times without an outcome (did the agent stop while sending?)', n.attempts)
+                      || coalesce('; last error: ' || n.last_error, '')
+    FROM (SELECT x.id FROM leadroute.notifications x
+           WHERE x.delivered_at IS NULL AND x.dead_at IS NULL
+             AND x.visible_after OPERATOR(pg_catalog.<=) pg_catalog.now()
+           ORDER BY x.id LIMIT max_rows OPERATOR(pg_catalog.*) 4) r
+   WHERE n.id OPERATOR(pg_catalog.=) r.id AND n.claimed_at IS NOT NULL
+     AND n.attempts OPERATOR(pg_catalog.>=) attempts_allowed
+     AND n.visible_after OPERATOR(pg_catalog.<=) pg_catalog.now() AND n.dead_at IS NULL
+     AND n.delivered_at IS NULL;
+  GET DIAGNOSTICS abandoned = ROW_COUNT;
+  IF abandoned > 0 THEN
+    RAISE WARNING 'leadroute: % notification(s) dead-lettered after % claims without an outcome', abandoned, attempts_allowed
+      USING HINT = 'See leadroute.notifications.last_error and the agents'' logs.';
   END IF;
   RETURN QUERY
   -- Oldest first, at most twice its max_parallel per endpoint (an agent's queue for one endpoint

@@ -244,11 +244,24 @@ health=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$METRICS_PORT/
 report $? "the database restarted under the agents: they reconnect and deliver the next leads (healthz $health)" "$(grep -h 'database' "$out"/agent-A4.log | tail -3)"
 stop_agent A4; stop_agent A5
 
+# A notification whose every claim ran out without an outcome (the agent died each time) is
+# dead-lettered once it has had its attempts (max_attempts 3), not claimed forever.
+poison=$(insert to_ana)
+pid=$(q "SELECT id FROM leadroute.notifications WHERE lead_id = $poison")
+for _ in 1 2 3; do
+  as lr_agent_agent "SELECT count(*) FROM leadroute.claim_notifications('crashing', 50, '200 ms')" >/dev/null
+  sleep 0.3
+done
+as lr_agent_agent "SELECT count(*) FROM leadroute.claim_notifications('crashing', 50, '200 ms')" >/dev/null
+row=$(q "SELECT attempts, dead_at IS NOT NULL, delivered_at IS NULL, last_error FROM leadroute.notifications WHERE id = $pid")
+[[ "$row" == "3|t|t|claimed 3 times without an outcome"* ]]
+report $? "claimed max_attempts times without an outcome (an agent dying each time): dead-lettered, not claimed again" "$row"
+
 # ---- the end --------------------------------------------------------------------------------
 purged=$(as lr_agent_admin "SELECT leadroute.purge_notifications('0 seconds')")
 left=$(q "SELECT count(*) FILTER (WHERE delivered_at IS NOT NULL) || ' ' || count(*) FILTER (WHERE dead_at IS NOT NULL) FROM leadroute.notifications")
-[ "${purged:-0}" -gt 300 ] 2>/dev/null && [ "$left" = "0 1" ]
-report $? "purge_notifications: delivered rows go ($purged), the dead letter stays" "$purged | $left"
+[ "${purged:-0}" -gt 300 ] 2>/dev/null && [ "$left" = "0 2" ]
+report $? "purge_notifications: delivered rows go ($purged), the dead letters stay" "$purged | $left"
 "$AGENT" --help | grep -q -- "--conninfo" && { "$AGENT" --no-such-option 2>/dev/null; [ $? = 2 ]; }
 report $? "--help documents the options; a bad option exits 2"
 orphans=$(q "SELECT count(*) FROM leadroute.notifications n WHERE NOT EXISTS (SELECT 1 FROM leadroute.leads l WHERE l.id = n.lead_id)")
