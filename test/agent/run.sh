@@ -265,8 +265,9 @@ report $? "purge_notifications: delivered rows go ($purged), the dead letters st
 "$AGENT" --help | grep -q -- "--conninfo" && { "$AGENT" --no-such-option 2>/dev/null; [ $? = 2 ]; }
 report $? "--help documents the options; a bad option exits 2"
 orphans=$(q "SELECT count(*) FROM leadroute.notifications n WHERE NOT EXISTS (SELECT 1 FROM leadroute.leads l WHERE l.id = n.lead_id)")
-[ "$orphans" = 0 ]
-report $? "invariant: every notification points at an existing lead" "$orphans orphans"
+inv=$(psql -XAtq -d $DB -f test/invariant.sql -c "SELECT pg_temp.leadroute_invariant()" 2>&1)
+[ "$orphans" = 0 ] && [ "$inv" = ok ]
+report $? "the invariant holds after the agent layer: every notification points at an existing lead ($orphans orphans), every lead one decision and an owner or a queue" "$inv"
 psql -Xq -d postgres -c "DROP DATABASE IF EXISTS $DB" 2>/dev/null
 for r in agent admin ingest analyst rep; do psql -Xq -d postgres -c "DROP ROLE IF EXISTS lr_agent_$r" 2>/dev/null; done
 echo "# agent: done"
