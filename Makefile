@@ -36,6 +36,20 @@ REGRESS_OPTS = --inputdir=. --outputdir=$(BUILD_DIR)/regress
 
 ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
+# leadroute-agent (docs/agent.md) is built by CMake and installed beside the server's programs
+# (pg_config --bindir, under DESTDIR like the rest).
+AGENT = $(BUILD_DIR)/leadroute-agent
+all: $(AGENT)
+install: install-agent
+.PHONY: install-agent print-bindir
+$(AGENT): FORCE
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD_DIR) --target leadroute-agent -j2
+print-bindir:
+	@echo '$(DESTDIR)$(bindir)'
+install-agent: $(AGENT)
+	$(MKDIR_P) '$(DESTDIR)$(bindir)'
+	$(INSTALL_PROGRAM) $(AGENT) '$(DESTDIR)$(bindir)/leadroute-agent'
 else
 # Without PostgreSQL's development files PGXS cannot be read; these targets still work.
 all install installcheck:
@@ -87,7 +101,7 @@ demo: deps
 	@scripts/demo.sh
 
 demo-stop:
-	@scripts/cluster.sh stop demo
+	@scripts/demo.sh stop
 
 test: deps
 	@scripts/test.sh
@@ -111,7 +125,7 @@ bench-full: deps
 	@bench/run.sh full
 
 FORMATTED = src/core/*/*.cpp src/core/*/*.h src/pg/*.cpp src/pg/*.h test/unit/*/*.cpp test/unit/*.h \
-            bench/loadgen/*.cpp bench/loadgen/*.h
+            src/agent/*.cpp src/agent/*.h bench/loadgen/*.cpp bench/loadgen/*.h
 
 format:
 	clang-format -i $(FORMATTED)

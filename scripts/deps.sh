@@ -9,6 +9,8 @@ PACKAGES=(
   build-essential cmake pkg-config libgtest-dev libgmock-dev
   clang libclang-rt-14-dev clang-format
   python3 valgrind   # make bench: the report and plot; the callgrind profile of bench-full
+  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev nlohmann-json3-dev   # leadroute-agent: HTTP/SMTP, /metrics, HMAC, JSON
+  python3-aiosmtpd   # the agent test layer's SMTP sink
 )
 
 missing=()

@@ -3,7 +3,8 @@
 #   unit (GoogleTest via ctest), regress (pg_regress), pgtap (pg_prove), roles (real logins),
 #   concurrency
 #   (isolation specs and multi-session scripts), recovery (upgrade from every release, pg_dump and
-#   restore, kill -9 under load), fuzz (libFuzzer, bounded), style (clang-format).
+#   restore, kill -9 under load), agent (leadroute-agent against a local receiver and SMTP sink),
+#   fuzz (libFuzzer, bounded), style (clang-format).
 # Prints a summary per layer and, last, one line "N passed, N failed". Exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -114,10 +115,10 @@ fi
 # ---- roles: the real logins ------------------------------------------------------------------
 section "roles (a login per role: the matrix of docs/security.md, COPY, RETURNING, ON CONFLICT)"
 LEADROUTE_TEST_OUT="$BUILD_DIR/roles" test/roles/run.sh >"$LOGS/roles.log" 2>&1
-grep -E "^(ok|not ok) |^#   " "$LOGS/roles.log" | grep -vE "^ok - (admin|ingest|analyst|rep) may" | sed 's/^/  /'
+grep -E "^(ok|not ok) |^#   " "$LOGS/roles.log" | grep -vE "^ok - (admin|ingest|analyst|rep|agent) may" | sed 's/^/  /'
 p=$(grep -c "^ok " "$LOGS/roles.log")
 f=$(grep -c "^not ok " "$LOGS/roles.log")
-echo "  ($(grep -cE '^ok - (admin|ingest|analyst|rep) may' "$LOGS/roles.log") matrix cells passed)"
+echo "  ($(grep -cE '^ok - (admin|ingest|analyst|rep|agent) may' "$LOGS/roles.log") matrix cells passed)"
 grep -q "^# roles: done" "$LOGS/roles.log" || { tail -20 "$LOGS/roles.log"; f=$((f + 1)); }
 record roles "$p" "$f"
 
@@ -141,6 +142,15 @@ for script in upgrade restore crash; do
   record "$script" "$p" "$f"
 done
 
+# ---- agent ----------------------------------------------------------------------------------
+section "agent (leadroute-agent, local receiver and SMTP sink)"
+LEADROUTE_TEST_OUT="$BUILD_DIR/agent" test/agent/run.sh >"$LOGS/agent.log" 2>&1
+grep -E "^(ok|not ok) |^#   " "$LOGS/agent.log" | sed 's/^/  /'
+p=$(grep -c "^ok " "$LOGS/agent.log")
+f=$(grep -c "^not ok " "$LOGS/agent.log")
+grep -q "^# agent: done" "$LOGS/agent.log" || { tail -20 "$LOGS/agent.log"; f=$((f + 1)); }
+record agent "$p" "$f"
+
 # ---- fuzz -------------------------------------------------------------------------------------
 section "fuzz (libFuzzer, 10 s per target)"
 scripts/fuzz.sh 10 >"$LOGS/fuzz.log" 2>&1
@@ -153,7 +163,7 @@ record fuzz "$p" "$f"
 # ---- style ------------------------------------------------------------------------------------
 section "style (clang-format)"
 if clang-format --dry-run --Werror src/core/*/*.cpp src/core/*/*.h src/pg/*.cpp src/pg/*.h \
-     test/unit/*/*.cpp test/unit/*.h >"$LOGS/format.log" 2>&1; then
+     src/agent/*.cpp src/agent/*.h test/unit/*/*.cpp test/unit/*.h >"$LOGS/format.log" 2>&1; then
   echo "  sources are formatted"
   record style 1 0
 else

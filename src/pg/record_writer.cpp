@@ -40,22 +40,24 @@ void insert_notifications(int min_level) {
   while (first > 0 && v[first - 1].nest_level >= min_level) --first;
   if (first == v.size()) return;
   static const char* const kNoteColumns[] = {"created_at", "event",     "lead_id", "rep_id",
-                                             "channel",    "recipient", "payload"};
-  DirectInsert* d = direct_insert_begin(resolve_catalog().notifications, 7, kNoteColumns);
+                                             "channel",    "recipient", "payload", "queue"};
+  int ncolumns = outbox_has_queue_column() ? 8 : 7;
+  DirectInsert* d = direct_insert_begin(resolve_catalog().notifications, ncolumns, kNoteColumns);
   if (!d) {
     insert_notifications_sql(min_level, first);
     return;
   }
   for (size_t i = first; i < v.size(); ++i) {
     const PendingNotification& note = v[i];
-    Datum values[7] = {TimestampTzGetDatum(note.created_at),
+    Datum values[8] = {TimestampTzGetDatum(note.created_at),
                        CStringGetTextDatum(note.event),
                        Int64GetDatum(note.lead_id),
-                       Int64GetDatum(note.rep_id),
+                       Int64GetDatum(note.rep_id.value_or(0)),
                        CStringGetTextDatum(note.channel.c_str()),
                        CStringGetTextDatum(note.recipient.c_str()),
-                       jsonb_datum(note.payload)};
-    bool nulls[7] = {false, false, false, false, false, false, false};
+                       jsonb_datum(note.payload),
+                       note.queue ? CStringGetTextDatum(note.queue->c_str()) : Datum(0)};
+    bool nulls[8] = {false, false, false, !note.rep_id, false, false, false, !note.queue};
     direct_insert_row(d, values, nulls);
   }
   direct_insert_end(d);
@@ -67,7 +69,11 @@ void insert_notifications_sql(int min_level, size_t first) {
   auto& v = *g_notes;
   (void)min_level;
   int n = static_cast<int>(v.size() - first);
-  constexpr int kCols = 8;
+  constexpr int kCols = 9;
+  if (!outbox_has_queue_column())
+    ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                    errmsg("leadroute.notifications lacks the queue column of this library"),
+                    errhint("Run ALTER EXTENSION leadroute UPDATE.")));
   Datum* cols[kCols];
   bool* nulls[kCols];
   for (int c = 0; c < kCols; ++c) {
@@ -79,7 +85,10 @@ void insert_notifications_sql(int min_level, size_t first) {
     cols[0][i] = TimestampTzGetDatum(note.created_at);
     cols[1][i] = CStringGetTextDatum(note.event);
     cols[2][i] = Int64GetDatum(note.lead_id);
-    cols[3][i] = Int64GetDatum(note.rep_id);
+    if (note.rep_id)
+      cols[3][i] = Int64GetDatum(*note.rep_id);
+    else
+      nulls[3][i] = true;
     cols[4][i] = CStringGetTextDatum(note.channel.c_str());
     cols[5][i] = CStringGetTextDatum(note.recipient.c_str());
     cols[6][i] = CStringGetTextDatum(note.payload.c_str());
@@ -87,12 +96,16 @@ void insert_notifications_sql(int min_level, size_t first) {
       cols[7][i] = TimestampTzGetDatum(*note.sla_due_at);
     else
       nulls[7][i] = true;
+    if (note.queue)
+      cols[8][i] = CStringGetTextDatum(note.queue->c_str());
+    else
+      nulls[8][i] = true;
   }
-  static const Oid types[kCols] = {TIMESTAMPTZARRAYOID, TEXTARRAYOID,       INT8ARRAYOID,
-                                   INT8ARRAYOID,        TEXTARRAYOID,       TEXTARRAYOID,
-                                   TEXTARRAYOID,        TIMESTAMPTZARRAYOID};
-  static const Oid elems[kCols] = {TIMESTAMPTZOID, TEXTOID, INT8OID, INT8OID,
-                                   TEXTOID,        TEXTOID, TEXTOID, TIMESTAMPTZOID};
+  static const Oid types[kCols] = {TIMESTAMPTZARRAYOID, TEXTARRAYOID,        INT8ARRAYOID,
+                                   INT8ARRAYOID,        TEXTARRAYOID,        TEXTARRAYOID,
+                                   TEXTARRAYOID,        TIMESTAMPTZARRAYOID, TEXTARRAYOID};
+  static const Oid elems[kCols] = {TIMESTAMPTZOID, TEXTOID, INT8OID,        INT8OID, TEXTOID,
+                                   TEXTOID,        TEXTOID, TIMESTAMPTZOID, TEXTOID};
   Datum args[kCols];
   char arg_nulls[kCols];
   for (int c = 0; c < kCols; ++c) {
@@ -103,14 +116,14 @@ void insert_notifications_sql(int min_level, size_t first) {
   if (!g_notes_plan) {
     SPIPlanPtr plan = SPI_prepare(
         "INSERT INTO leadroute.notifications (created_at, event, lead_id, rep_id, channel,"
-        "  recipient, payload)"
+        "  recipient, payload, queue)"
         " SELECT created_at, event, lead_id, rep_id, channel, recipient,"
         "   payload::pg_catalog.jsonb OPERATOR(pg_catalog.||)"
-        "   pg_catalog.jsonb_build_object('sla_due_at', due)"
+        "   pg_catalog.jsonb_build_object('sla_due_at', due), queue"
         " FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3),"
         "   pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6),"
-        "   pg_catalog.unnest($7), pg_catalog.unnest($8))"
-        "   AS t(created_at, event, lead_id, rep_id, channel, recipient, payload, due)",
+        "   pg_catalog.unnest($7), pg_catalog.unnest($8), pg_catalog.unnest($9))"
+        "   AS t(created_at, event, lead_id, rep_id, channel, recipient, payload, due, queue)",
         kCols, const_cast<Oid*>(types));
     if (!plan) elog(ERROR, "could not prepare the notification insert");
     SPI_keepplan(plan);
@@ -572,6 +585,10 @@ bool buffer_record(PendingRecord&& record) {
 bool has_pending_records() {
   return (g_pending && !g_pending->empty()) || (g_owed && !g_owed->empty()) ||
          (g_notes && !g_notes->empty());
+}
+
+bool outbox_has_queue_column() {
+  return get_attnum(resolve_catalog().notifications, "queue") != InvalidAttrNumber;
 }
 
 void buffer_notification(PendingNotification&& n) {

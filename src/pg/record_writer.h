@@ -50,8 +50,9 @@ struct PendingNotification {
   TimestampTz created_at = 0;
   const char* event = "assigned";
   int64_t lead_id = 0;
-  int64_t rep_id = 0;
-  std::string channel;
+  std::optional<int64_t> rep_id;  // none: the event is for the queue's target
+  std::optional<std::string> queue;
+  std::string channel;  // empty for a queue: filled in by the notification_target trigger
   std::string recipient;
   std::string payload;  // JSON object; sla_due_at is added when writing
   std::optional<TimestampTz> sla_due_at;
@@ -60,6 +61,9 @@ struct PendingNotification {
 };
 
 void buffer_notification(PendingNotification&& n);
+// Whether the outbox has the queue column of 0.3.0: a library newer than the installed schema (a
+// package upgrade before ALTER EXTENSION UPDATE) writes no queue notifications. C style.
+bool outbox_has_queue_column();
 
 constexpr size_t kFlushRows = 1000;
 

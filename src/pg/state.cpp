@@ -511,19 +511,27 @@ void notify_listeners() {
 
 void emit_event(const LeadEvent& e) {
   notify_listeners();
-  if (!e.rep || e.rep->notify_channel == "none") return;
+  // The recipient: the rep the event is for; without one, the lead's queue, whose target (its
+  // leadroute.queues row, else the admins' channel) the outbox's notification_target trigger
+  // fills in, or drops the row when nobody is to be told (52_delivery.sql).
+  if (e.rep && e.rep->notify_channel == "none") return;
+  if (!e.rep && (!e.decision->queue || !pg_call([] { return outbox_has_queue_column(); }))) return;
   std::string due = e.sla_due_at ? iso_timestamp(*e.sla_due_at) : std::string();
   PendingNotification n;
   n.created_at = e.at;
   n.event = e.event;
   n.lead_id = e.lead_id;
-  n.rep_id = e.rep->id;
-  n.channel = e.rep->notify_channel;
-  n.recipient = !e.rep->notify_address.empty() ? e.rep->notify_address : e.rep->email;
+  if (e.rep) {
+    n.rep_id = e.rep->id;
+    n.channel = e.rep->notify_channel;
+    n.recipient = !e.rep->notify_address.empty() ? e.rep->notify_address : e.rep->email;
+  } else {
+    n.queue = *e.decision->queue;
+  }
   JsonWriter w;
   w.begin_object();
   write_event_keys(w, e, due);
-  w.key("rep").value(e.rep->name);
+  if (e.rep) w.key("rep").value(e.rep->name);
   w.end_object();
   n.payload = w.take();
   n.sla_due_at = e.sla_due_at;

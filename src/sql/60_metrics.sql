@@ -31,7 +31,7 @@ INSERT INTO leadroute.metric_settings (name, value, description, shipped) VALUES
 
 CREATE TABLE leadroute.alert_thresholds (
   alert       text PRIMARY KEY CHECK (alert IN ('fallback_rate', 'sla_breach_rate', 'manual_reassignment_rate',
-                                                 'high_intent_assignment_seconds')),
+                                                 'high_intent_assignment_seconds', 'dead_letters')),
   threshold   numeric NOT NULL CHECK (threshold >= 0),
   description text,
   shipped     boolean NOT NULL DEFAULT false
@@ -45,7 +45,8 @@ INSERT INTO leadroute.alert_thresholds (alert, threshold, description, shipped) 
   ('fallback_rate', 0.10, 'Share of routed leads placed by the catch-all rule or the default queue', true),
   ('sla_breach_rate', 0.15, 'Share of leads with a decided SLA whose first contact came after the due time (or never)', true),
   ('manual_reassignment_rate', 0.20, 'Share of leads routed to a rep whose owner was changed by hand within 48 hours', true),
-  ('high_intent_assignment_seconds', 120, 'Average seconds from capture to first assignment of high-intent leads', true);
+  ('high_intent_assignment_seconds', 120, 'Average seconds from capture to first assignment of high-intent leads', true),
+  ('dead_letters', 0, 'Notifications whose delivery gave up (dead-lettered after delivery_settings.max_attempts attempts)', true);
 
 -- Validates a settings row; a new reporting time zone drops the rollups (they are per day in
 -- that zone) and the views compute live until refresh_metrics() rebuilds them.
@@ -545,7 +546,7 @@ COMMENT ON COLUMN leadroute.metrics_rule_hits.last_hit_at IS 'The rule''s latest
 -- The alert values over the window, computed as the owner (the analyst reads no table).
 CREATE FUNCTION leadroute._alert_values(OUT alert text, OUT value numeric)
   RETURNS SETOF record
-  LANGUAGE sql STABLE SECURITY DEFINER ROWS 4
+  LANGUAGE sql STABLE SECURITY DEFINER ROWS 5
   SET search_path = pg_catalog, pg_temp
   SET jit = off
   AS $$
@@ -570,6 +571,8 @@ CREATE FUNCTION leadroute._alert_values(OUT alert text, OUT value numeric)
   UNION ALL SELECT 'sla_breach_rate', round(breached::numeric / nullif(met + breached, 0), 6) FROM recent
   UNION ALL SELECT 'manual_reassignment_rate', round(reassigned::numeric / nullif(routed, 0), 6) FROM recent
   UNION ALL SELECT 'high_intent_assignment_seconds', round(high_intent_seconds::numeric, 3) FROM recent
+  UNION ALL SELECT 'dead_letters', count(*)::numeric FROM settings s JOIN leadroute.notifications n
+                    ON n.dead_at > s.now - s.win AND n.dead_at <= s.now
 $$;
 COMMENT ON FUNCTION leadroute._alert_values() IS 'Internal: the values behind leadroute.alerts';
 
@@ -578,8 +581,8 @@ SELECT t.alert, v.value, t.threshold, coalesce(v.value > t.threshold, false) AS 
   FROM leadroute.alert_thresholds t JOIN leadroute._alert_values() v ON v.alert = t.alert;
 COMMENT ON VIEW leadroute.alerts IS
   'The guide''s alerts over the alert window (metric_settings): each value against its threshold (alert_thresholds)';
-COMMENT ON COLUMN leadroute.alerts.alert IS 'fallback_rate, sla_breach_rate, manual_reassignment_rate or high_intent_assignment_seconds';
-COMMENT ON COLUMN leadroute.alerts.value IS 'The value over the leads captured in the window (NULL: no such leads)';
+COMMENT ON COLUMN leadroute.alerts.alert IS 'fallback_rate, sla_breach_rate, manual_reassignment_rate, high_intent_assignment_seconds or dead_letters';
+COMMENT ON COLUMN leadroute.alerts.value IS 'The value over the leads captured in the window (NULL: no such leads); for dead_letters, the notifications dead-lettered in the window';
 COMMENT ON COLUMN leadroute.alerts.threshold IS 'From leadroute.alert_thresholds';
 COMMENT ON COLUMN leadroute.alerts.firing IS 'value > threshold';
 

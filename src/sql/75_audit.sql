@@ -1,15 +1,16 @@
 -- The monthly audit (issue 9, the guide's "audit monthly, not annually"): leadroute.audit() lists
 -- what is wrong or drifting in the configuration, each finding with a severity and a fix.
--- This file is also part of the update from 0.1.0 (src/sql/upgrades/): it is self-contained.
+-- This file is also part of the updates from 0.1.0 and 0.2.0 (src/sql/upgrades/): it is
+-- self-contained and only replaces functions, so it can be included again.
 
-CREATE FUNCTION leadroute._condition_fields(condition text) RETURNS text[]
+CREATE OR REPLACE FUNCTION leadroute._condition_fields(condition text) RETURNS text[]
   LANGUAGE c STRICT IMMUTABLE PARALLEL SAFE
   SET search_path = pg_catalog, pg_temp
   AS 'MODULE_PATHNAME', 'leadroute_condition_fields';
 COMMENT ON FUNCTION leadroute._condition_fields(text) IS
   'Internal: the lead fields a condition reads (country, attributes.utm.source), parsed by the condition language';
 
-CREATE FUNCTION leadroute._condition_always_true(condition text) RETURNS boolean
+CREATE OR REPLACE FUNCTION leadroute._condition_always_true(condition text) RETURNS boolean
   LANGUAGE c STRICT IMMUTABLE PARALLEL SAFE
   SET search_path = pg_catalog, pg_temp
   AS 'MODULE_PATHNAME', 'leadroute_condition_always_true';
@@ -18,7 +19,7 @@ COMMENT ON FUNCTION leadroute._condition_always_true(text) IS
 
 -- How many leads captured in the window have no value in a field a rule reads (input columns and
 -- attributes; the fields routing derives, such as account_id, are empty by design).
-CREATE FUNCTION leadroute._field_null_counts(fields text[], since timestamptz, until timestamptz,
+CREATE OR REPLACE FUNCTION leadroute._field_null_counts(fields text[], since timestamptz, until timestamptz,
     OUT field text, OUT leads bigint, OUT empty bigint)
   RETURNS SETOF record
   LANGUAGE plpgsql STABLE
@@ -54,7 +55,7 @@ $body$;
 COMMENT ON FUNCTION leadroute._field_null_counts(text[], timestamptz, timestamptz) IS
   'Internal: leads captured in (since, until] and how many of them had each field empty (audit)';
 
-CREATE FUNCTION leadroute.audit(at timestamptz DEFAULT NULL)
+CREATE OR REPLACE FUNCTION leadroute.audit(at timestamptz DEFAULT NULL)
   RETURNS TABLE (severity text, finding text, object text, detail text, suggested_fix text)
   LANGUAGE plpgsql STABLE SECURITY DEFINER
   SET search_path = pg_catalog, pg_temp
@@ -228,6 +229,24 @@ BEGIN
               FROM (SELECT * FROM leadroute._metric_lead_facts x
                      WHERE x.captured_at > clock - interval '90 days' AND x.captured_at <= clock OFFSET 0) f) m
      WHERE m.r1 < m.r2 AND m.r2 < m.r3 AND m.r3 - m.r1 >= 0.02
+    UNION ALL
+    -- Delivery (docs/agent.md): routing_error and the default queue tell the admins' channel.
+    SELECT 'error', 'no_admin_channel', 'delivery_settings',
+           'No admins'' channel: leads placed in routing_error, in the default queue or in a queue without a target tell nobody.',
+           'INSERT INTO leadroute.delivery_settings (admin_channel, admin_address) VALUES (''slack'', ''https://hooks.slack.com/services/...'') ON CONFLICT (singleton) DO UPDATE SET admin_channel = EXCLUDED.admin_channel, admin_address = EXCLUDED.admin_address;'
+     WHERE (SELECT p.admin_channel FROM leadroute._delivery_policy() p) IS NULL
+    UNION ALL
+    -- A queue a rule fills, without its own notify target.
+    SELECT 'warning', 'queue_without_target', 'queue ' || q.queue,
+           pg_catalog.format('Queue %L (rule %s) has no notify target in leadroute.queues: its leads are told to %s.', q.queue, q.rules,
+                             CASE WHEN (SELECT p.admin_channel FROM leadroute._delivery_policy() p) IS NULL
+                                  THEN 'nobody (there is no admins'' channel either)' ELSE 'the admins'' channel' END),
+           pg_catalog.format('INSERT INTO leadroute.queues (name, notify_channel, notify_address) VALUES (%L, ''email'', ''<who works the queue>'');', q.queue)
+      FROM (SELECT r.queue, pg_catalog.string_agg(pg_catalog.quote_literal(r.name), ', ' ORDER BY r.priority) AS rules
+              FROM enabled_rules r
+             WHERE r.action OPERATOR(pg_catalog.=) 'queue' AND r.queue IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM leadroute.queues x WHERE x.name OPERATOR(pg_catalog.=) r.queue)
+             GROUP BY r.queue) q
   )
   SELECT f.severity, f.finding, f.object, f.detail, f.suggested_fix
     FROM findings f

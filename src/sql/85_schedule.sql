@@ -1,12 +1,13 @@
 -- pg_cron jobs: leadroute-sla runs escalate_overdue() every minute, leadroute-metrics runs
--- refresh_metrics() every ten minutes. Each job's command unschedules itself once the extension
+-- refresh_metrics() every ten minutes, leadroute-outbox purges delivered notifications hourly. Each job's command unschedules itself once the extension
 -- is gone, so DROP EXTENSION leaves no failing job behind.
 CREATE FUNCTION leadroute._cron_jobs(OUT job text, OUT schedule text, OUT call text, OUT every text)
   RETURNS SETOF record
   LANGUAGE sql IMMUTABLE
   SET search_path = pg_catalog, pg_temp
   AS $$ VALUES ('leadroute-sla', '* * * * *', 'leadroute.escalate_overdue()', 'every minute'),
-               ('leadroute-metrics', '*/10 * * * *', 'leadroute.refresh_metrics()', 'every ten minutes') $$;
+               ('leadroute-metrics', '*/10 * * * *', 'leadroute.refresh_metrics()', 'every ten minutes'),
+               ('leadroute-outbox', '17 * * * *', 'leadroute.purge_notifications()', 'every hour') $$;
 COMMENT ON FUNCTION leadroute._cron_jobs() IS 'Internal: the pg_cron jobs of leadroute';
 
 CREATE FUNCTION leadroute._cron_command(job text, call text) RETURNS text
@@ -56,7 +57,7 @@ BEGIN
 END
 $body$;
 COMMENT ON FUNCTION leadroute.schedule_jobs() IS
-  'Schedules the pg_cron jobs leadroute-sla (escalate_overdue, every minute) and leadroute-metrics (refresh_metrics, every ten minutes), or says how to when pg_cron lives in another database';
+  'Schedules the pg_cron jobs leadroute-sla (escalate_overdue, every minute), leadroute-metrics (refresh_metrics, every ten minutes) and leadroute-outbox (purge_notifications, every hour), or says how to when pg_cron lives in another database';
 
 CREATE FUNCTION leadroute.unschedule_jobs() RETURNS integer
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -80,4 +81,4 @@ BEGIN
   RETURN n;
 END
 $body$;
-COMMENT ON FUNCTION leadroute.unschedule_jobs() IS 'Removes the pg_cron jobs leadroute-sla and leadroute-metrics; returns how many were removed';
+COMMENT ON FUNCTION leadroute.unschedule_jobs() IS 'Removes the pg_cron jobs leadroute-sla, leadroute-metrics and leadroute-outbox; returns how many were removed';

@@ -24,6 +24,23 @@ GRANT EXECUTE ON FUNCTION
     leadroute.schedule_jobs(), leadroute.unschedule_jobs(), leadroute.refresh_metrics(integer)
   TO leadroute_admin;
 GRANT SELECT, INSERT, UPDATE, DELETE ON leadroute.metric_settings, leadroute.alert_thresholds TO leadroute_admin;
+-- Delivery: queues and settings are plain configuration; an endpoint's secret is write-only for
+-- the admin (no SELECT on the column) and read by the agent only through claim_notifications.
+GRANT SELECT, INSERT, UPDATE, DELETE ON leadroute.queues, leadroute.delivery_settings TO leadroute_admin;
+GRANT SELECT (name, channel, url, is_default, link_template, mail_from, max_parallel, timeout_ms, description),
+      INSERT, UPDATE, DELETE
+  ON leadroute.delivery_endpoints TO leadroute_admin;
+GRANT EXECUTE ON FUNCTION leadroute.outbox_depth(), leadroute.purge_notifications(interval, integer)
+  TO leadroute_admin;
+
+-- leadroute_agent (leadroute-agent) reads no table: it claims, acks and fails notifications
+-- through the delivery verbs (security definer) and watches the outbox's depth.
+GRANT EXECUTE ON FUNCTION
+    leadroute.claim_notifications(text, integer, interval, text[]),
+    leadroute.ack_notifications(text, bigint[]),
+    leadroute.fail_notification(text, bigint, text, interval),
+    leadroute.outbox_depth()
+  TO leadroute_agent;
 
 -- leadroute_analyst reads the metric views and nothing else (the views read the tables with
 -- their owner's rights; the analyst needs no table).
@@ -64,6 +81,9 @@ SELECT pg_catalog.pg_extension_config_dump('leadroute._owed_turns', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.sla_policies', 'WHERE NOT shipped');
 SELECT pg_catalog.pg_extension_config_dump('leadroute._removed_defaults', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.notifications', '');
+SELECT pg_catalog.pg_extension_config_dump('leadroute.queues', '');
+SELECT pg_catalog.pg_extension_config_dump('leadroute.delivery_settings', '');
+SELECT pg_catalog.pg_extension_config_dump('leadroute.delivery_endpoints', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.rules', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute._freemail_removed', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.leads', '');

@@ -24,7 +24,9 @@ INSERT INTO expected
 SELECT 'leadroute_admin', t, 'DELETE,INSERT,SELECT,UPDATE'
   FROM unnest(ARRAY['reps', 'pools', 'pool_members', 'rules', 'freemail_domains', 'accounts', 'account_domains',
                     'time_off', 'territories', 'sla_policies', 'leads', 'metric_settings', 'alert_thresholds',
-                    'rulesets']) t
+                    'rulesets', 'queues', 'delivery_settings']) t
+-- The endpoints' secret column is write-only for the admin: no table-level SELECT.
+UNION ALL SELECT 'leadroute_admin', 'delivery_endpoints', 'DELETE,INSERT,UPDATE'
 UNION ALL SELECT 'leadroute_admin', t, 'SELECT'
   FROM unnest(ARRAY['decisions', 'assignments', 'shadow_decisions', 'shadow_comparison', 'imports']) t
 UNION ALL SELECT 'leadroute_admin', 'notifications', 'SELECT,UPDATE'
@@ -40,7 +42,8 @@ UNION ALL SELECT 'leadroute_ingest', 'leads', 'INSERT'
 UNION ALL SELECT 'leadroute_rep', 'my_leads', 'SELECT';
 SELECT results_eq(
   $$SELECT r, c.relname::text COLLATE "default", string_agg(p, ',' ORDER BY p)
-      FROM unnest(ARRAY['leadroute_admin', 'leadroute_ingest', 'leadroute_analyst', 'leadroute_rep']) r,
+      FROM unnest(ARRAY['leadroute_admin', 'leadroute_ingest', 'leadroute_analyst', 'leadroute_rep',
+                        'leadroute_agent']) r,
            pg_class c, unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) p
      WHERE c.relnamespace = 'leadroute'::regnamespace AND c.relkind IN ('r', 'v')
        AND has_table_privilege(r, c.oid, p)
@@ -49,13 +52,14 @@ SELECT results_eq(
   'each role has exactly the table privileges its job needs, and none on internal tables');
 SELECT results_eq(
   $$SELECT r, string_agg(p.proname::text COLLATE "default", ',' ORDER BY p.proname)
-      FROM unnest(ARRAY['leadroute_ingest', 'leadroute_analyst', 'leadroute_rep']) r, pg_proc p
+      FROM unnest(ARRAY['leadroute_ingest', 'leadroute_analyst', 'leadroute_rep', 'leadroute_agent']) r, pg_proc p
      WHERE p.pronamespace = 'leadroute'::regnamespace AND has_function_privilege(r, p.oid, 'EXECUTE')
      GROUP BY 1 ORDER BY 1$$,
-  $$VALUES ('leadroute_analyst'::text, '_alert_values,_metric_live_facts,_metric_live_pool_assignments,_metrics_rep_load,_metrics_rule_hits,_unreachable_rules,audit,backtest,backtest,backtest_summary,backtest_summary,config_at,config_at,document'::text),
+  $$VALUES ('leadroute_agent'::text, 'ack_notifications,claim_notifications,fail_notification,outbox_depth'::text),
+           ('leadroute_analyst', '_alert_values,_metric_live_facts,_metric_live_pool_assignments,_metrics_rep_load,_metrics_rule_hits,_unreachable_rules,audit,backtest,backtest,backtest_summary,backtest_summary,config_at,config_at,document'),
            ('leadroute_ingest', '_new_lead_id'),
            ('leadroute_rep', '_rep_id_of,_rep_may_reassign,current_rep_id,record_contact')$$,
-  'ingest, analyst and rep may call only the functions behind their rights');
+  'ingest, analyst, rep and agent may call only the functions behind their rights');
 SELECT ok(NOT has_schema_privilege('public', 'leadroute', 'CREATE'), 'nobody but the owner creates objects in schema leadroute');
 
 -- ---- A rep sees and works its own leads ----------------------------------------------------

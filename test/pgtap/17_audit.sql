@@ -1,7 +1,7 @@
 -- The monthly audit (issue 9): every finding made to fire, and made not to fire.
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(39);
+SELECT plan(42);
 
 -- The audit runs 60 days from now: rules written now are old enough to be judged, and the
 -- leads are placed in the windows before it with leadroute.now (the time routing uses).
@@ -31,6 +31,7 @@ INSERT INTO leadroute.pool_members (pool_id, rep_id) VALUES (1, 1), (1, 2);
 INSERT INTO leadroute.rules (id, name, priority, condition, action, pool_id) VALUES
   (1, 'US', 10, $$country = 'US'$$, 'pool', 1),
   (2, 'Everything else', 100, 'TRUE', 'pool', 1);
+INSERT INTO leadroute.delivery_settings (admin_channel, admin_address) VALUES ('email', 'sales-ops@t.io');
 SELECT pg_temp.leads(45, 'US', 4);
 SELECT pg_temp.leads(45, 'CA', 1);
 
@@ -154,6 +155,20 @@ SELECT matches(pg_temp.detail('field_often_empty', 'field country'), 'empty on 2
                'field_often_empty fires above 20 %, naming the rules that read the field');
 UPDATE leadroute.rules SET condition = $$state = 'TX'$$ WHERE id = 1;
 SELECT ok(NOT pg_temp.has('field_often_empty', 'field country'), 'only fields that enabled rules read are checked');
+
+-- Delivery: a queue without a target, and no admins' channel.
+INSERT INTO leadroute.rules (id, name, priority, condition, action, queue) VALUES
+  (90, 'Partners', 5, $$source = 'partner'$$, 'queue', 'partner_desk');
+SELECT is((SELECT d FROM pg_temp.audit() AS a(s text, f text, o text, d text) WHERE f = 'queue_without_target'),
+          'Queue ''partner_desk'' (rule ''Partners'') has no notify target in leadroute.queues: its leads are told to the admins'' channel.',
+          'queue_without_target: a queue a rule fills, without a target');
+INSERT INTO leadroute.queues (name, notify_channel, notify_address) VALUES ('partner_desk', 'email', 'partners@t.io');
+SELECT is((SELECT count(*) FROM pg_temp.audit() AS a(s text, f text, o text, d text) WHERE f = 'queue_without_target'), 0::bigint,
+          'the finding goes once the queue has a target');
+DELETE FROM leadroute.delivery_settings;
+SELECT is((SELECT s || ' ' || o FROM pg_temp.audit() AS a(s text, f text, o text, d text) WHERE f = 'no_admin_channel'),
+          'error delivery_settings', 'no_admin_channel: routing_error and the default queue would tell nobody');
+DELETE FROM leadroute.rules WHERE id = 90;
 
 -- Privileges.
 SELECT is(pg_temp.as_role('leadroute_analyst', 'SELECT count(*) >= 0 FROM leadroute.audit()'), 'true',

@@ -15,7 +15,7 @@ db=lr_roles
 export PGOPTIONS="-c client_min_messages=warning"
 report() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; [ -n "${3:-}" ] && echo "$3" | sed 's/^/#   /'; fi; }
 q() { psql -XAtq -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
-logins="lr_login_admin:leadroute_admin lr_login_ingest:leadroute_ingest lr_login_analyst:leadroute_analyst lr_login_rep:leadroute_rep lr_login_rep2:leadroute_rep"
+logins="lr_login_admin:leadroute_admin lr_login_ingest:leadroute_ingest lr_login_analyst:leadroute_analyst lr_login_rep:leadroute_rep lr_login_rep2:leadroute_rep lr_login_agent:leadroute_agent"
 
 psql -Xq -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null
 for pair in $logins; do
@@ -31,17 +31,17 @@ decisions_before=$(q "SELECT count(*) FROM leadroute.decisions")
 own_lead=$(q "SELECT min(id) FROM leadroute.leads WHERE owner_id = 1 AND status = 'assigned'")
 
 # ---- 1. the matrix ------------------------------------------------------------------------------
-# Rows between the markers: | `action` | what | admin | ingest | analyst | rep |
+# Rows between the markers: | `action` | what | admin | ingest | analyst | rep | agent |
 matrix=$(sed -n '/<!-- role-matrix:begin -->/,/<!-- role-matrix:end -->/p' docs/security.md |
          grep -E '^\| `[a-z_]+` \|' )
 [ -n "$matrix" ]; report $? "docs/security.md has the role matrix"
-roles=(admin ingest analyst rep)
-while IFS='|' read -r _ action _what c_admin c_ingest c_analyst c_rep _; do
+roles=(admin ingest analyst rep agent)
+while IFS='|' read -r _ action _what c_admin c_ingest c_analyst c_rep c_agent _; do
   action=$(echo "$action" | tr -d ' `')
-  cells=("$c_admin" "$c_ingest" "$c_analyst" "$c_rep")
+  cells=("$c_admin" "$c_ingest" "$c_analyst" "$c_rep" "$c_agent")
   file=test/roles/actions/$action.sql
   if [ ! -f "$file" ]; then report 1 "matrix row $action has an action file ($file)"; continue; fi
-  for i in 0 1 2 3; do
+  for i in 0 1 2 3 4; do
     expect=$(echo "${cells[$i]}" | tr -d ' ')
     login=lr_login_${roles[$i]}
     result=$( { echo '\set VERBOSITY verbose'; echo 'BEGIN;'; cat "$file"; echo 'ROLLBACK;'; } |

@@ -1,0 +1,1 @@
+SELECT secret FROM leadroute.delivery_endpoints;
