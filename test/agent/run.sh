@@ -14,9 +14,9 @@ rm -f "$out"/*.log "$out"/*.jsonl
 export PGOPTIONS="-c client_min_messages=warning"
 PY=/usr/bin/python3   # Debian's, where python3-aiosmtpd is installed
 base=${PGPORT:?set PGPORT: run with the environment of scripts/cluster.sh env test}
-HTTP_PORT=${LEADROUTE_AGENT_HTTP_PORT:-$((base + 2))}
-SMTP_PORT=${LEADROUTE_AGENT_SMTP_PORT:-$((base + 3))}
-METRICS_PORT=${LEADROUTE_AGENT_METRICS_PORT:-$((base + 4))}
+HTTP_PORT=${LEADROUTE_AGENT_HTTP_PORT:-$((base + 22))}
+SMTP_PORT=${LEADROUTE_AGENT_SMTP_PORT:-$((base + 23))}
+METRICS_PORT=${LEADROUTE_AGENT_METRICS_PORT:-$((base + 24))}
 PGBIN=${LEADROUTE_PGBIN:-/usr/lib/postgresql/15/bin}
 AGENT=${LEADROUTE_AGENT:-$PGBIN/leadroute-agent}   # the installed program (make install)
 [ -x "$AGENT" ] || AGENT=build/leadroute-agent
