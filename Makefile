@@ -25,7 +25,7 @@ DATA       = $(sort $(wildcard src/sql/released/*.sql))
 
 WARNINGS    = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
               -Wno-cast-function-type -Werror
-PG_CPPFLAGS = -I$(CURDIR)/src
+PG_CPPFLAGS = -I$(CURDIR)/src -DLEADROUTE_LIBRARY_VERSION=\"$(EXTVERSION)\"
 PG_CXXFLAGS = -std=c++17 -Wno-register -fno-omit-frame-pointer $(WARNINGS)
 SHLIB_LINK  = $(abspath $(CORE_LIB)) $(shell pkg-config --libs libpsl icu-uc icu-i18n 2>/dev/null) -lstdc++
 # Debian's PostgreSQL also compiles every .cpp to LLVM bitcode with flags that reject C++17.

@@ -1,15 +1,16 @@
 -- The monthly audit (issue 9, the guide's "audit monthly, not annually"): leadroute.audit() lists
 -- what is wrong or drifting in the configuration, each finding with a severity and a fix.
--- This file is also part of the update from 0.1.0 (src/sql/upgrades/): it is self-contained.
+-- This file is also part of the updates from 0.1.0 and 0.2.0 (src/sql/upgrades/): it is
+-- self-contained, CREATE OR REPLACE only.
 
-CREATE FUNCTION leadroute._condition_fields(condition text) RETURNS text[]
+CREATE OR REPLACE FUNCTION leadroute._condition_fields(condition text) RETURNS text[]
   LANGUAGE c STRICT IMMUTABLE PARALLEL SAFE
   SET search_path = pg_catalog, pg_temp
   AS 'MODULE_PATHNAME', 'leadroute_condition_fields';
 COMMENT ON FUNCTION leadroute._condition_fields(text) IS
   'Internal: the lead fields a condition reads (country, attributes.utm.source), parsed by the condition language';
 
-CREATE FUNCTION leadroute._condition_always_true(condition text) RETURNS boolean
+CREATE OR REPLACE FUNCTION leadroute._condition_always_true(condition text) RETURNS boolean
   LANGUAGE c STRICT IMMUTABLE PARALLEL SAFE
   SET search_path = pg_catalog, pg_temp
   AS 'MODULE_PATHNAME', 'leadroute_condition_always_true';
@@ -18,7 +19,7 @@ COMMENT ON FUNCTION leadroute._condition_always_true(text) IS
 
 -- How many leads captured in the window have no value in a field a rule reads (input columns and
 -- attributes; the fields routing derives, such as account_id, are empty by design).
-CREATE FUNCTION leadroute._field_null_counts(fields text[], since timestamptz, until timestamptz,
+CREATE OR REPLACE FUNCTION leadroute._field_null_counts(fields text[], since timestamptz, until timestamptz,
     OUT field text, OUT leads bigint, OUT empty bigint)
   RETURNS SETOF record
   LANGUAGE plpgsql STABLE
@@ -54,7 +55,7 @@ $body$;
 COMMENT ON FUNCTION leadroute._field_null_counts(text[], timestamptz, timestamptz) IS
   'Internal: leads captured in (since, until] and how many of them had each field empty (audit)';
 
-CREATE FUNCTION leadroute.audit(at timestamptz DEFAULT NULL)
+CREATE OR REPLACE FUNCTION leadroute.audit(at timestamptz DEFAULT NULL)
   RETURNS TABLE (severity text, finding text, object text, detail text, suggested_fix text)
   LANGUAGE plpgsql STABLE SECURITY DEFINER
   SET search_path = pg_catalog, pg_temp
@@ -230,7 +231,10 @@ BEGIN
      WHERE m.r1 < m.r2 AND m.r2 < m.r3 AND m.r3 - m.r1 >= 0.02
   )
   SELECT f.severity, f.finding, f.object, f.detail, f.suggested_fix
-    FROM findings f
+    FROM (SELECT * FROM findings
+          UNION ALL
+          -- The pg_cron jobs: escalation that does not run here or does not succeed (issue 19).
+          SELECT * FROM leadroute._operations_findings(clock)) f
    ORDER BY CASE f.severity WHEN 'error' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END, f.finding, f.object;
 END
 $body$;
