@@ -466,9 +466,12 @@ BEGIN
                                    ORDER BY abs(g - NEW.priority), g LIMIT 3) f));
       END IF;
     END IF;
-    IF NEW.action OPERATOR(pg_catalog.=) 'pool' AND NEW.enabled
-       AND NOT EXISTS (SELECT 1 FROM leadroute.pool_members m WHERE m.pool_id OPERATOR(pg_catalog.=) NEW.pool_id) THEN
-      RAISE WARNING '%: pool % has no members yet', what, NEW.pool_id
+    -- Not while a dump is restored: its rules may arrive before its pool members.
+    IF NEW.action OPERATOR(pg_catalog.=) 'pool' AND NEW.enabled AND NOT leadroute._restoring_dump()
+       AND NOT EXISTS (SELECT 1 FROM leadroute.pool_members m WHERE m.pool_id OPERATOR(pg_catalog.=) NEW.pool_id)
+       AND leadroute._valid_condition(NEW.condition) THEN
+      RAISE WARNING '%: pool % (id %) has no members yet', what,
+                    pg_catalog.quote_literal((SELECT o.name FROM leadroute.pools o WHERE o.id OPERATOR(pg_catalog.=) NEW.pool_id)), NEW.pool_id
         USING DETAIL = 'Until it has, the leads this rule matches go to the pool''s overflow pool or the default queue.',
               HINT = pg_catalog.format('Add reps: INSERT INTO leadroute.pool_members (pool_id, rep_id) VALUES (%s, <rep id>);', NEW.pool_id);
     END IF;

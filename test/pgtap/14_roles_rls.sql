@@ -23,7 +23,7 @@ INSERT INTO expected
 SELECT 'leadroute_admin', t, 'DELETE,INSERT,SELECT,UPDATE'
   FROM unnest(ARRAY['reps', 'pools', 'pool_members', 'rules', 'freemail_domains', 'accounts', 'account_domains',
                     'time_off', 'territories', 'sla_policies', 'leads', 'metric_settings', 'alert_thresholds',
-                    'rulesets']) t
+                    'rulesets', 'retention']) t
 UNION ALL SELECT 'leadroute_admin', t, 'SELECT'
   FROM unnest(ARRAY['decisions', 'assignments', 'shadow_decisions', 'shadow_comparison']) t
 UNION ALL SELECT 'leadroute_admin', 'notifications', 'SELECT,UPDATE'
@@ -32,7 +32,7 @@ UNION ALL SELECT r, v, 'SELECT'
        unnest(ARRAY['metrics_speed_to_lead', 'metrics_speed_to_contact', 'metrics_fallback_rate', 'metrics_sla_adherence',
                     'metrics_routing_accuracy', 'metrics_conversion', 'metrics_rep_load', 'metrics_fairness',
                     'metrics_rule_hits', 'alerts', 'shadow_summary']) v
-UNION ALL SELECT 'leadroute_analyst', t, 'SELECT' FROM unnest(ARRAY['metric_settings', 'alert_thresholds']) t
+UNION ALL SELECT 'leadroute_analyst', t, 'SELECT' FROM unnest(ARRAY['metric_settings', 'alert_thresholds', 'retention']) t
 UNION ALL SELECT r, 'config_history', 'SELECT' FROM unnest(ARRAY['leadroute_admin', 'leadroute_analyst']) r
 UNION ALL SELECT 'leadroute_ingest', 'leads', 'INSERT'
 UNION ALL SELECT 'leadroute_rep', 'leads', 'SELECT';
@@ -50,7 +50,7 @@ SELECT results_eq(
       FROM unnest(ARRAY['leadroute_ingest', 'leadroute_analyst', 'leadroute_rep']) r, pg_proc p
      WHERE p.pronamespace = 'leadroute'::regnamespace AND has_function_privilege(r, p.oid, 'EXECUTE')
      GROUP BY 1 ORDER BY 1$$,
-  $$VALUES ('leadroute_analyst'::text, '_alert_values,_metric_live_facts,_metric_live_pool_assignments,_metrics_rep_load,_metrics_rule_hits,_unreachable_rules,audit,backtest,backtest_summary,config_at,config_at,document'::text),
+  $$VALUES ('leadroute_analyst'::text, '_alert_values,_metric_live_facts,_metric_live_pool_assignments,_metrics_rep_load,_metrics_rule_hits,_unreachable_rules,audit,backtest,backtest_summary,config_at,config_at,document,job_health,version_info'::text),
            ('leadroute_ingest', '_written_by_this_transaction'),
            ('leadroute_rep', '_rep_id_of,_rep_may_reassign,_written_by_this_transaction,current_rep_id,record_contact')$$,
   'ingest, analyst and rep may call only the functions behind their rights');
