@@ -2,7 +2,8 @@
 # make test: build everything, then run every test layer against a throwaway cluster:
 #   unit (GoogleTest via ctest), regress (pg_regress), pgtap (pg_prove), concurrency
 #   (isolation specs and multi-session scripts), recovery (upgrade from every release, pg_dump and
-#   restore, kill -9 under load), fuzz (libFuzzer, bounded), style (clang-format).
+#   restore, data-only restore, kill -9 under load), replica (standby, failover), monitoring
+#   (prometheus-postgres-exporter), packaging (META.json), fuzz (libFuzzer, bounded), style (clang-format).
 # Prints a summary per layer and, last, one line "N passed, N failed". Exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -129,6 +130,18 @@ for script in upgrade restore crash; do
   grep -q "^# $script: done" "$LOGS/recovery-$script.log" || { tail -20 "$LOGS/recovery-$script.log"; f=$((f + 1)); }
   record "$script" "$p" "$f"
 done
+
+# ---- replica ----------------------------------------------------------------------------------
+# A primary and a streaming standby of their own (ports PGPORT + 8 and + 9, or
+# LEADROUTE_REPLICA_PORT and the next), a failover, and the post-promotion checklist.
+section "replica (primary + standby, failover)"
+LEADROUTE_TEST_OUT="$BUILD_DIR/replica" LEADROUTE_REPLICA_PORT=${LEADROUTE_REPLICA_PORT:-$((PGPORT + 8))} \
+  test/replica/run.sh >"$LOGS/replica.log" 2>&1
+grep -E "^(ok|not ok) |^#   " "$LOGS/replica.log" | sed 's/^/  /'
+p=$(grep -c "^ok " "$LOGS/replica.log")
+f=$(grep -c "^not ok " "$LOGS/replica.log")
+grep -q "^# replica: done" "$LOGS/replica.log" || { tail -20 "$LOGS/replica.log"; f=$((f + 1)); }
+record replica "$p" "$f"
 
 # ---- fuzz -------------------------------------------------------------------------------------
 section "fuzz (libFuzzer, 10 s per target)"
