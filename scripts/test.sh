@@ -121,8 +121,8 @@ grep -q "^# concurrency:" "$LOGS/concurrency.log" || { tail -20 "$LOGS/concurren
 record concurrency "$p" "$f"
 
 # ---- recovery ---------------------------------------------------------------------------------
-section "recovery (upgrade, pg_dump/restore, crash)"
-for script in upgrade restore crash; do
+section "recovery (upgrade, pg_dump/restore, data-only restore, crash)"
+for script in upgrade restore dataonly crash; do
   LEADROUTE_TEST_OUT="$BUILD_DIR/recovery" test/recovery/$script.sh >"$LOGS/recovery-$script.log" 2>&1
   grep -E "^(ok|not ok) |^#   " "$LOGS/recovery-$script.log" | sed 's/^/  /'
   p=$(grep -c "^ok " "$LOGS/recovery-$script.log")

@@ -81,6 +81,32 @@ $body$;
 COMMENT ON FUNCTION leadroute.resync_rotation() IS
   'Sets every pool''s rotation counters (live and shadow) to the last turn recorded in the decisions, creating missing ones: run on a new primary after a failover (a standby''s counters are up to 32 turns ahead) and after a data-only restore';
 
+-- ---- Data-only restore ----------------------------------------------------------------------
+-- pg_restore --data-only into a fresh CREATE EXTENSION: the dump brings the whole change history,
+-- including the snapshot its own install took, so the fresh install's snapshot goes first (it
+-- would collide on config_history's ids). Afterwards resync_rotation() recreates the rotation
+-- counters that --disable-triggers leaves out, at the recorded turns.
+CREATE OR REPLACE FUNCTION leadroute.prepare_data_only_restore() RETURNS text
+  LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+  SET search_path = pg_catalog, pg_temp
+  AS $body$
+DECLARE
+  n bigint;
+BEGIN
+  SELECT (SELECT count(*) FROM leadroute.leads) + (SELECT count(*) FROM leadroute.reps)
+       + (SELECT count(*) FROM leadroute.pools) + (SELECT count(*) FROM leadroute.rules) INTO n;
+  IF n > 0 THEN
+    RAISE EXCEPTION 'prepare_data_only_restore() is for a fresh CREATE EXTENSION, and this database holds % leads, reps, pools and rules', n
+      USING ERRCODE = 'object_not_in_prerequisite_state',
+            HINT = 'Restore a data-only dump into a new database: CREATE EXTENSION leadroute CASCADE; SELECT leadroute.prepare_data_only_restore(); then pg_restore --data-only.';
+  END IF;
+  TRUNCATE leadroute.config_history;
+  RETURN 'ready: run pg_restore --data-only (or psql -f) now, then SELECT * FROM leadroute.resync_rotation();';
+END
+$body$;
+COMMENT ON FUNCTION leadroute.prepare_data_only_restore() IS
+  'Before pg_restore --data-only into a fresh CREATE EXTENSION: removes the install''s configuration snapshot (the dump brings its own history); afterwards run resync_rotation()';
+
 -- ---- Retention ------------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION leadroute._retention_changed() RETURNS trigger
   LANGUAGE plpgsql
@@ -483,6 +509,7 @@ COMMENT ON FUNCTION leadroute._validate_config_row() IS
   'Internal: checks a configuration row as it is written (reps, pools, pool_members, rules, freemail_domains) and says what was wrong, in which row, and what to do';
 
 REVOKE ALL ON FUNCTION leadroute._recorded_turn(bigint, boolean), leadroute.resync_rotation(),
+    leadroute.prepare_data_only_restore(),
     leadroute._retention_changed(), leadroute.purge_history(integer), leadroute.job_health(),
     leadroute._operations_findings(timestamptz), leadroute._library_info(), leadroute.version_info(),
     leadroute._drop_extension_start(), leadroute._drop_extension_end(), leadroute._validate_config_row()
