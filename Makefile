@@ -44,7 +44,7 @@ all install installcheck:
 endif
 
 .PHONY: deps core unit demo demo-stop test test-unit test-regress test-pgtap test-concurrency \
-        fuzz soak bench bench-full format format-check clean-all
+        fuzz soak bench bench-full format format-check clean-all dist
 
 # Everything the project needs from Debian (as root; otherwise prints the apt-get line).
 deps:
@@ -118,6 +118,14 @@ format:
 
 format-check:
 	clang-format --dry-run --Werror $(FORMATTED)
+
+# The PGXN release archive: what git holds at HEAD (nothing built, nothing uncommitted), under
+# leadroute-<version>/. DIST_DIR (default: the build directory) receives leadroute-<version>.zip.
+DIST_DIR ?= $(BUILD_DIR)
+dist:
+	@mkdir -p $(DIST_DIR)
+	git archive --format=zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(DIST_DIR)/$(EXTENSION)-$(EXTVERSION).zip HEAD
+	@echo "$(DIST_DIR)/$(EXTENSION)-$(EXTVERSION).zip"
 
 clean-all: clean
 	rm -rf $(BUILD_DIR) results regression.diffs regression.out
