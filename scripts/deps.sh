@@ -9,6 +9,7 @@ PACKAGES=(
   build-essential cmake pkg-config libgtest-dev libgmock-dev
   clang libclang-rt-14-dev clang-format
   python3 valgrind   # make bench: the report and plot; the callgrind profile of bench-full
+  prometheus-postgres-exporter curl   # make test: the monitoring layer runs the real exporter
 )
 
 missing=()

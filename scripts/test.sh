@@ -143,6 +143,26 @@ f=$(grep -c "^not ok " "$LOGS/replica.log")
 grep -q "^# replica: done" "$LOGS/replica.log" || { tail -20 "$LOGS/replica.log"; f=$((f + 1)); }
 record replica "$p" "$f"
 
+# ---- monitoring ---------------------------------------------------------------------------------
+# The real prometheus-postgres-exporter with monitoring/queries.yaml, port PGPORT + 3 (or
+# LEADROUTE_EXPORTER_PORT), against the test database (leadroute and pg_cron from the pgTAP setup).
+section "monitoring (prometheus-postgres-exporter)"
+LEADROUTE_TEST_OUT="$BUILD_DIR/monitoring" PGDATABASE=leadroute_test test/monitoring/exporter.sh >"$LOGS/monitoring.log" 2>&1
+grep -E "^(ok|not ok) |^#   " "$LOGS/monitoring.log" | sed 's/^/  /'
+p=$(grep -c "^ok " "$LOGS/monitoring.log")
+f=$(grep -c "^not ok " "$LOGS/monitoring.log")
+grep -q "^# monitoring: done" "$LOGS/monitoring.log" || { tail -20 "$LOGS/monitoring.log"; f=$((f + 1)); }
+record monitoring "$p" "$f"
+
+# ---- packaging --------------------------------------------------------------------------------
+section "packaging (META.json, make dist)"
+python3 test/packaging/meta.py >"$LOGS/packaging.log" 2>&1
+grep -E "^(ok|not ok) |^#   " "$LOGS/packaging.log" | sed 's/^/  /'
+p=$(grep -c "^ok " "$LOGS/packaging.log")
+f=$(grep -c "^not ok " "$LOGS/packaging.log")
+grep -q "^# packaging: done" "$LOGS/packaging.log" || { tail -20 "$LOGS/packaging.log"; f=$((f + 1)); }
+record packaging "$p" "$f"
+
 # ---- fuzz -------------------------------------------------------------------------------------
 section "fuzz (libFuzzer, 10 s per target)"
 scripts/fuzz.sh 10 >"$LOGS/fuzz.log" 2>&1

@@ -282,6 +282,39 @@ $body$;
 COMMENT ON FUNCTION leadroute._operations_findings(timestamptz) IS
   'Internal: audit() findings about the pg_cron jobs (not scheduled, pointing at another node, escalation not succeeding)';
 
+-- ---- Monitoring -----------------------------------------------------------------------------
+-- What monitoring/queries.yaml (prometheus-postgres-exporter) reads, as the owner: a monitoring
+-- login needs only leadroute_analyst. Each query is an index range or a small aggregate.
+CREATE OR REPLACE FUNCTION leadroute.routing_stats(
+    OUT leads_last_hour bigint, OUT fallback_last_hour bigint, OUT routing_errors_last_hour bigint,
+    OUT overdue_leads bigint, OUT oldest_unrouted_seconds double precision, OUT leads_total bigint)
+  LANGUAGE sql STABLE SECURITY DEFINER
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+  SELECT (SELECT count(*) FROM leadroute.leads l WHERE l.captured_at > now() - interval '1 hour'),
+         (SELECT count(*) FROM leadroute.leads l WHERE l.captured_at > now() - interval '1 hour' AND l.routing_model = 'fallback'),
+         (SELECT count(*) FROM leadroute.leads l WHERE l.captured_at > now() - interval '1 hour'
+                                                  AND l.status = 'queued' AND l.queue = 'routing_error'),
+         (SELECT count(*) FROM leadroute.leads l
+           WHERE l.status = 'assigned' AND l.first_contact_at IS NULL AND l.sla_due_at < now()),
+         coalesce((SELECT extract(epoch FROM now() - min(l.captured_at))::double precision FROM leadroute.leads l
+                    WHERE l.status = 'queued'
+                      AND l.queue IN (coalesce(nullif(current_setting('leadroute.default_queue', true), ''), 'unrouted'), 'routing_error')), 0),
+         (SELECT CASE WHEN s.is_called THEN s.last_value ELSE 0 END FROM leadroute.leads_id_seq s)
+$$;
+COMMENT ON FUNCTION leadroute.routing_stats() IS
+  'For monitoring: leads captured in the last hour, of them fallbacks and routing errors, overdue uncontacted leads, age of the oldest lead waiting in the default or routing_error queue, leads inserted so far (the id sequence)';
+
+CREATE OR REPLACE FUNCTION leadroute.queue_depths(OUT queue text, OUT leads bigint, OUT oldest_seconds double precision)
+  RETURNS SETOF record
+  LANGUAGE sql STABLE SECURITY DEFINER
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+  SELECT l.queue, count(*), extract(epoch FROM now() - min(l.captured_at))::double precision
+    FROM leadroute.leads l WHERE l.status = 'queued' GROUP BY l.queue ORDER BY l.queue
+$$;
+COMMENT ON FUNCTION leadroute.queue_depths() IS 'For monitoring: leads waiting in each queue, and how long the oldest has waited';
+
 -- ---- Version --------------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION leadroute._library_info() RETURNS text
   LANGUAGE c STABLE
@@ -512,8 +545,10 @@ REVOKE ALL ON FUNCTION leadroute._recorded_turn(bigint, boolean), leadroute.resy
     leadroute.prepare_data_only_restore(),
     leadroute._retention_changed(), leadroute.purge_history(integer), leadroute.job_health(),
     leadroute._operations_findings(timestamptz), leadroute._library_info(), leadroute.version_info(),
+    leadroute.routing_stats(), leadroute.queue_depths(),
     leadroute._drop_extension_start(), leadroute._drop_extension_end(), leadroute._validate_config_row()
   FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION leadroute.resync_rotation(), leadroute.purge_history(integer)
   TO leadroute_admin;
-GRANT EXECUTE ON FUNCTION leadroute.job_health(), leadroute.version_info() TO leadroute_admin, leadroute_analyst;
+GRANT EXECUTE ON FUNCTION leadroute.job_health(), leadroute.version_info(), leadroute.routing_stats(),
+    leadroute.queue_depths() TO leadroute_admin, leadroute_analyst;

@@ -50,7 +50,7 @@ SELECT results_eq(
       FROM unnest(ARRAY['leadroute_ingest', 'leadroute_analyst', 'leadroute_rep']) r, pg_proc p
      WHERE p.pronamespace = 'leadroute'::regnamespace AND has_function_privilege(r, p.oid, 'EXECUTE')
      GROUP BY 1 ORDER BY 1$$,
-  $$VALUES ('leadroute_analyst'::text, '_alert_values,_metric_live_facts,_metric_live_pool_assignments,_metrics_rep_load,_metrics_rule_hits,_unreachable_rules,audit,backtest,backtest_summary,config_at,config_at,document,job_health,version_info'::text),
+  $$VALUES ('leadroute_analyst'::text, '_alert_values,_metric_live_facts,_metric_live_pool_assignments,_metrics_rep_load,_metrics_rule_hits,_unreachable_rules,audit,backtest,backtest_summary,config_at,config_at,document,job_health,queue_depths,routing_stats,version_info'::text),
            ('leadroute_ingest', '_written_by_this_transaction'),
            ('leadroute_rep', '_rep_id_of,_rep_may_reassign,_written_by_this_transaction,current_rep_id,record_contact')$$,
   'ingest, analyst and rep may call only the functions behind their rights');
