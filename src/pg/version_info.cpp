@@ -55,12 +55,11 @@ LR_FUNCTION(leadroute_library_info) {
   if (!file.empty() && stat(file.c_str(), &st) == 0) file_date = utc_date(st.st_mtime);
   // psl_latest() (what matching uses) takes the newer of the system file and the built-in list.
   bool file_newer = !file_date.empty() && st.st_mtime > psl_builtin_file_time();
-  std::string json = "{\"library\": " + json_string(LEADROUTE_LIBRARY_VERSION) +
-                     ", \"icu\": " + json_string(icu_text) +
-                     ", \"libpsl\": " + json_string(psl_get_version()) +
-                     ", \"psl_builtin_date\": " + json_string(builtin_date) +
-                     ", \"psl_file\": " + json_string(file) +
-                     ", \"psl_file_date\": " + json_string(file_date) +
-                     ", \"psl_in_use\": " + json_string(file_newer ? "file" : "builtin") + "}";
+  std::string json =
+      "{\"library\": " + json_string(LEADROUTE_LIBRARY_VERSION) +
+      ", \"icu\": " + json_string(icu_text) + ", \"libpsl\": " + json_string(psl_get_version()) +
+      ", \"psl_builtin_date\": " + json_string(builtin_date) +
+      ", \"psl_file\": " + json_string(file) + ", \"psl_file_date\": " + json_string(file_date) +
+      ", \"psl_in_use\": " + json_string(file_newer ? "file" : "builtin") + "}";
   return text_datum(json);
 }

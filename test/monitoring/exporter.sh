@@ -53,8 +53,9 @@ while IFS='|' read -r queue leads; do
   got=$(echo "$metrics" | grep "^leadroute_queue_leads{" | grep "queue=\"$queue\"" | awk '{print $2}' | head -1)
   num_eq "$got" "$leads" || bad="$bad $queue: want $leads got $got;"
 done < <(q "SELECT queue, leads FROM leadroute.queue_depths()")
-[ -z "$bad" ] && [ -n "$(q "SELECT count(*) FROM leadroute.queue_depths()" | grep -v '^0$')" ]
-report $? "leadroute_queue_leads per queue equals queue_depths()" "$bad"
+queues=$(q "SELECT count(*) FROM leadroute.queue_depths()")
+[ -z "$bad" ] && [ "$(echo "$metrics" | grep -c '^leadroute_queue_leads{')" = "$queues" ]
+report $? "leadroute_queue_leads: one series per queue ($queues), each equal to queue_depths()" "$bad"
 
 got=$(echo "$metrics" | grep '^leadroute_alert_threshold{' | grep 'alert="fallback_rate"' | awk '{print $2}')
 num_eq "$got" "$(q "SELECT threshold FROM leadroute.alert_thresholds WHERE alert = 'fallback_rate'")"
