@@ -63,6 +63,12 @@ BEGIN
     RETURN NEXT 'not scheduled: see the notice';
     RETURN;
   END IF;
+  IF pg_catalog.current_setting('cron.database_name') OPERATOR(pg_catalog.=) pg_catalog.current_database() THEN
+    RAISE NOTICE 'pg_cron is loaded but not installed in this database: SLA escalation, metric rollups and retention are not scheduled'
+      USING HINT = 'Run CREATE EXTENSION pg_cron; then SELECT leadroute.schedule_jobs(); (both as a superuser).';
+    RETURN NEXT 'not scheduled: see the notice';
+    RETURN;
+  END IF;
   RAISE NOTICE 'pg_cron is not installed in this database: SLA escalation, metric rollups and retention are not scheduled'
     USING HINT = 'pg_cron lives in database ' || pg_catalog.quote_ident(pg_catalog.current_setting('cron.database_name'))
                  || '. There, as a superuser, run: ' || (
