@@ -3,7 +3,7 @@
 -- (issue 13); DROP EXTENSION with pg_cron present, last (rolled back with the rest).
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(37);
+SELECT plan(38);
 
 CREATE ROLE lr_ops_admin LOGIN IN ROLE leadroute_admin;
 CREATE ROLE lr_ops_analyst LOGIN IN ROLE leadroute_analyst;
@@ -108,8 +108,13 @@ INSERT INTO cron.job_run_details (jobid, runid, database, username, command, sta
 SELECT jobid, nextval('cron.runid_seq'), database, username, command, 'failed', 'connection failed',
        now() - interval '1 minute', now() - interval '1 minute'
   FROM cron.job WHERE jobname = 'leadroute-sla';
-SELECT ok((SELECT detail LIKE '%connection failed%' FROM leadroute.audit() WHERE finding = 'escalation_not_succeeding'),
+-- An hour later (pg_cron really runs the job in this database: judge from a moment after its runs).
+SELECT ok((SELECT detail LIKE '%connection failed%' FROM leadroute.audit(now() + interval '1 hour') WHERE finding = 'escalation_not_succeeding'),
           'audit() reports SLA escalation that has not succeeded recently, with the last error');
+SET LOCAL leadroute.now = '2099-01-01';
+SELECT ok((SELECT firing AND value > 10 FROM leadroute.alerts WHERE alert = 'escalation_minutes_since_success'),
+          'alerts: escalation_minutes_since_success fires when leadroute-sla has not succeeded for 10 minutes');
+RESET leadroute.now;
 SELECT is((SELECT count(*) FROM leadroute.job_health() WHERE scheduled AND points_here), 3::bigint,
           'job_health(): the three jobs are scheduled here');
 

@@ -75,13 +75,14 @@ caught_up; report $? "the standby replays the primary's WAL"
 
 # ---- the standby answers every read function ------------------------------------------------
 failed=""
+rm -f "$out/standby-reads.log"
 for check in \
   "SELECT count(*) > 0 FROM leadroute.metrics_speed_to_lead" \
   "SELECT count(*) >= 0 FROM leadroute.metrics_fallback_rate" \
   "SELECT count(*) >= 0 FROM leadroute.metrics_sla_adherence" \
   "SELECT count(*) >= 0 FROM leadroute.metrics_fairness" \
   "SELECT count(*) > 0 FROM leadroute.metrics_rep_load" \
-  "SELECT count(*) = 4 FROM leadroute.alerts" \
+  "SELECT count(*) = 5 FROM leadroute.alerts" \
   "SELECT leadroute.explain(1) LIKE '%Rules tried%'" \
   "SELECT count(*) >= 0 FROM leadroute.audit()" \
   "SELECT leadroute.document() LIKE '%#%'" \
