@@ -563,7 +563,8 @@ BEGIN
           '  FROM cron.job_run_details d'
           ' WHERE d.database = current_database() AND d.command LIKE ''%leadroute.escalate_overdue()%'''
     INTO since;
-  RETURN pg_catalog.round((EXTRACT(epoch FROM clock - since) / 60)::numeric, 1);
+  -- The jobs' health is a fact of the present: a moment after now is judged as now.
+  RETURN GREATEST(pg_catalog.round((EXTRACT(epoch FROM LEAST(clock, pg_catalog.now()) - since) / 60)::numeric, 1), 0);
 END
 $body$;
 COMMENT ON FUNCTION leadroute._escalation_minutes(timestamptz) IS

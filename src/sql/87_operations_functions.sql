@@ -249,6 +249,8 @@ BEGIN
   IF pg_catalog.pg_is_in_recovery() THEN
     RETURN;   -- a standby runs no jobs; its primary's audit() reports them
   END IF;
+  -- The jobs' health is a fact of the present: an audit of a later moment judges it as of now.
+  clock := LEAST(clock, pg_catalog.now());
   FOR h IN SELECT * FROM leadroute.job_health() LOOP
     IF NOT h.scheduled THEN
       severity := CASE WHEN h.job OPERATOR(pg_catalog.=) 'leadroute-sla' THEN 'error' ELSE 'warning' END;
