@@ -3,7 +3,7 @@
 -- (issue 13); DROP EXTENSION with pg_cron present, last (rolled back with the rest).
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(38);
+SELECT plan(39);
 
 CREATE ROLE lr_ops_admin LOGIN IN ROLE leadroute_admin;
 CREATE ROLE lr_ops_analyst LOGIN IN ROLE leadroute_analyst;
@@ -133,6 +133,14 @@ SELECT throws_like($$INSERT INTO leadroute.reps (id, name, email) VALUES (9, 'Ma
                    '%already the address of rep ''A'' (id 1)', 'rep e-mails are unique without regard to case');
 SELECT throws_like($$INSERT INTO leadroute.rules (name, priority, condition, action, queue) VALUES ('clash', 10, 'TRUE', 'queue', 'q')$$,
                    '%priority 10 is already held by rule ''three'' (id %', 'a priority clash names the rule that holds it');
+
+-- ---- the invariant after resync and purge ----------------------------------------------------
+SELECT is((SELECT (SELECT count(*) FROM leadroute.leads l WHERE (SELECT count(*) FROM leadroute.decisions d WHERE d.lead_id = l.id AND d.kind = 'routed') <> 1)
+                + (SELECT count(*) FROM leadroute.decisions d WHERE NOT EXISTS (SELECT 1 FROM leadroute.leads l WHERE l.id = d.lead_id))
+                + (SELECT count(*) FROM leadroute.assignments a WHERE NOT EXISTS (SELECT 1 FROM leadroute.leads l WHERE l.id = a.lead_id))
+                + (SELECT count(*) FROM leadroute.notifications n WHERE NOT EXISTS (SELECT 1 FROM leadroute.leads l WHERE l.id = n.lead_id))
+                + (SELECT count(*) FROM leadroute.leads l WHERE l.owner_id IS NULL AND l.queue IS NULL AND l.status <> 'nurture')),
+          0::bigint, 'invariant: one routed decision per lead, no orphan records, every lead placed');
 
 -- ---- DROP EXTENSION with pg_cron present (issue 13) ------------------------------------------
 DROP EXTENSION leadroute;
