@@ -206,5 +206,7 @@ check() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; status=
 check $? "pg_cron ran the escalation every minute ($cron_ok runs succeeded, $cron_failed failed)"
 check "$memory_rc" "backend memory flattens"
 [ ! -s "$out/log-problems.txt" ]; check $? "no ERROR, FATAL, PANIC or WARNING in the server log"
+inv=$(psql -XAtq -d "${PGDATABASE:-leadroute_soak}" -f test/invariant.sql -c "SELECT pg_temp.leadroute_invariant()" 2>&1)
+[ "$inv" = ok ]; check $? "the invariant holds after the soak ($inv)"
 echo "(samples: $samples; logs: $out/)"
 exit $status

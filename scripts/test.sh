@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make test: build everything, then run every test layer against a throwaway cluster:
-#   unit (GoogleTest via ctest), regress (pg_regress), pgtap (pg_prove), concurrency
+#   unit (GoogleTest via ctest), regress (pg_regress), pgtap (pg_prove), roles (real logins),
+#   concurrency
 #   (isolation specs and multi-session scripts), recovery (upgrade from every release, pg_dump and
 #   restore, data-only restore, kill -9 under load), replica (standby, failover), monitoring
 #   (prometheus-postgres-exporter), packaging (META.json), fuzz (libFuzzer, bounded), style (clang-format).
@@ -110,6 +111,16 @@ else
   record pgtap $(( ${tests:-0} > failed ? ${tests:-0} - failed : 0 )) "$failed"
   grep -E "not ok|Failed test|# +(have|want)|ERROR|Parse errors" "$LOGS/pgtap.log" | head -40
 fi
+
+# ---- roles: the real logins ------------------------------------------------------------------
+section "roles (a login per role: the matrix of docs/security.md, COPY, RETURNING, ON CONFLICT)"
+LEADROUTE_TEST_OUT="$BUILD_DIR/roles" test/roles/run.sh >"$LOGS/roles.log" 2>&1
+grep -E "^(ok|not ok) |^#   " "$LOGS/roles.log" | grep -vE "^ok - (admin|ingest|analyst|rep) may" | sed 's/^/  /'
+p=$(grep -c "^ok " "$LOGS/roles.log")
+f=$(grep -c "^not ok " "$LOGS/roles.log")
+echo "  ($(grep -cE '^ok - (admin|ingest|analyst|rep) may' "$LOGS/roles.log") matrix cells passed)"
+grep -q "^# roles: done" "$LOGS/roles.log" || { tail -20 "$LOGS/roles.log"; f=$((f + 1)); }
+record roles "$p" "$f"
 
 # ---- concurrency ------------------------------------------------------------------------------
 section concurrency

@@ -39,10 +39,11 @@ RESET leadroute.enrichment_function;
 SET leadroute.enabled = off;
 INSERT INTO leadroute.leads (email) VALUES ('e@acme.com') RETURNING status, owner_id, queue, routing_model;
 RESET leadroute.enabled;
--- A row that arrives already routed (an import, or pg_dump's restore) is stored as is.
+-- A row that the extension owner (here a superuser) inserts already routed is stored as is, with
+-- one decision of kind imported (a pg_dump restore brings its own decisions and records none).
 INSERT INTO leadroute.leads (email, status, owner_id, routed_at)
 VALUES ('F@Imported.COM', 'assigned', 1, '2025-01-01') RETURNING email, status, owner_id, email_domain;
-SELECT count(*) AS decisions_for_import FROM leadroute.decisions d JOIN leadroute.leads l ON l.id = d.lead_id WHERE l.email = 'F@Imported.COM';
+SELECT d.kind, d.owner_id, d.decided_at = l.routed_at AS at_routed_at FROM leadroute.decisions d JOIN leadroute.leads l ON l.id = d.lead_id WHERE l.email = 'F@Imported.COM';
 -- A lead always ends with an owner or a queue: the table says so too.
 \set VERBOSITY terse
 INSERT INTO leadroute.leads (email, status, routed_at) VALUES ('g@x.com', 'queued', now());

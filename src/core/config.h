@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -73,6 +74,16 @@ struct Rep {
   std::vector<TimeOff> time_off;
   std::string notify_channel = "email";  // email, slack, webhook, none
   std::string notify_address;            // for slack and webhook; overrides email for email
+  // Set by the configuration loader when the stored row cannot be used (a condition the current
+  // language refuses, a value it cannot read): a lead whose routing reaches it fails alone
+  // (ConfigFault: the routing_error queue, with this message); every other lead routes.
+  std::string broken;
+};
+
+// A configuration row marked `broken` was reached while routing a lead.
+class ConfigFault : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 enum class AbsencePolicy : uint8_t { Skip, CatchUp };
@@ -110,6 +121,10 @@ struct Rule {
   std::vector<std::string> required_skills;
   std::vector<SkillTemplate> skill_templates;  // parsed required_skills
   bool catch_all = false;  // condition is statically TRUE: what it places counts as fallback
+  // Set by the configuration loader when the stored row cannot be used (a condition the current
+  // language refuses, a value it cannot read): a lead whose routing reaches it fails alone
+  // (ConfigFault: the routing_error queue, with this message); every other lead routes.
+  std::string broken;
 };
 
 struct Territory {
@@ -119,6 +134,10 @@ struct Territory {
   Condition condition;
   std::optional<int64_t> pool_id;
   std::optional<int64_t> rep_id;
+  // Set by the configuration loader when the stored row cannot be used (a condition the current
+  // language refuses, a value it cannot read): a lead whose routing reaches it fails alone
+  // (ConfigFault: the routing_error queue, with this message); every other lead routes.
+  std::string broken;
 };
 
 // Rules by their necessary equalities: a lead can only match the rules listed under its own

@@ -91,6 +91,7 @@ class RouteRun {
 
   // True when the rule placed the lead (the decision is complete).
   bool try_rule(const Rule& rule, Decision& decision, size_t& not_listed) {
+    if (!rule.broken.empty()) throw ConfigFault(rule.broken);
     Tri result = rule.condition.evaluate(lead_);
     if (result != Tri::True) {
       if (full() && traced_rules_ < kMaxTracedRules) {
@@ -376,6 +377,7 @@ class RouteRun {
   Eligibility check(const Rep& rep, const Demand& demand, bool claim) {
     Eligibility e;
     if (!rep.active) return {false, "inactive", std::nullopt};
+    if (!rep.broken.empty()) throw ConfigFault(rep.broken);
     for (const TimeOff& t : rep.time_off) {
       if (!t.contains(now())) continue;
       e.ok = false;
@@ -495,6 +497,7 @@ class RouteRun {
   // The first territory whose condition matches; none → the next rule.
   Placement place_in_territory() {
     for (const Territory& t : config_.territories) {
+      if (!t.broken.empty()) throw ConfigFault(t.broken);
       if (t.condition.evaluate(lead_) != Tri::True) continue;
       if (tracing())
         trace_.begin_object().key("territory").value(t.id).key("name").value(t.name).end_object();
@@ -1028,6 +1031,7 @@ Decision escalate_lead(const RoutingConfig& config, const LeadValues& lead,
 std::optional<SlaDue> sla_due(const RoutingConfig& config, const LeadValues& lead, const Rep& rep,
                               int64_t assigned_us, ZoneClock& clock) {
   for (const SlaPolicy& p : config.sla_policies) {
+    if (!p.broken.empty()) throw ConfigFault(p.broken);
     if (p.condition.evaluate(lead) != Tri::True) continue;
     int64_t due = p.business_hours && rep.working_hours
                       ? add_business_minutes(assigned_us, p.response_minutes, *rep.working_hours,
@@ -1046,6 +1050,22 @@ Decision routing_error_decision(std::string_view message) {
   d.fallback = true;
   JsonWriter w;
   w.begin_object().key("v").value(int64_t{1}).key("error").value(message).end_object();
+  d.trace = w.take();
+  return d;
+}
+
+Decision conflict_decision(const RouteOptions& options) {
+  Decision d;
+  d.status = LeadStatus::Queued;
+  d.queue = options.default_queue;
+  d.model = RoutingModel::Fallback;
+  d.fallback = true;
+  if (options.trace == TraceLevel::Off) return d;
+  JsonWriter w;
+  w.begin_object().key("v").value(int64_t{1});
+  w.key("default_queue")
+      .value("not routed: a lead with the same unique key existed when this one was inserted");
+  w.end_object();
   d.trace = w.take();
   return d;
 }

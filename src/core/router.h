@@ -131,6 +131,10 @@ std::optional<SlaDue> sla_due(const RoutingConfig& config, const LeadValues& lea
 Decision routing_error_decision(std::string_view message);
 
 // The decision while routing is switched off (leadroute.enabled = off): the default queue.
+// INSERT ... ON CONFLICT: a lead with the same unique key existed when the lead was checked, so it
+// was not routed (no rotation turn, no cap use). Its row is normally never inserted; if it is
+// (the other row was deleted meanwhile), it waits in the default queue.
+Decision conflict_decision(const RouteOptions& options);
 Decision disabled_decision(const RouteOptions& options);
 
 }  // namespace leadroute

@@ -53,6 +53,10 @@ struct SlaPolicy {
   Condition condition;
   int32_t response_minutes = 60;
   bool business_hours = false;
+  // Set by the configuration loader when the stored row cannot be used (a condition the current
+  // language refuses, a value it cannot read): a lead whose routing reaches it fails alone
+  // (ConfigFault: the routing_error queue, with this message); every other lead routes.
+  std::string broken;
 };
 
 }  // namespace leadroute

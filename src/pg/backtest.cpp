@@ -186,7 +186,12 @@ void run_backtest(FunctionCallInfo fcinfo) {
   pg_call([&] { InitMaterializedSRF(fcinfo, 0); });
   ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
   const Catalog& catalog = resolve_catalog();
+  // The configuration is read with the owner's rights: an analyst may backtest without reading
+  // reps or rules (what it sees is the decisions, as the metric views show them).
+  UserSwitch config_user;
+  switch_to_owner(&config_user, catalog.owner);
   const RoutingConfig& config = current_config();
+  restore_user(&config_user);
   BacktestJudge judge(config);
   std::map<std::string, int64_t> rep_keys;
   for (const auto& [id, rep] : config.reps) {

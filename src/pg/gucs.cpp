@@ -90,7 +90,7 @@ void define_gucs() {
   DefineCustomEnumVariable("leadroute.trace", "How much of each decision is recorded.",
                            "full: every rule tried and every candidate; compact: the outcome; "
                            "off: no trace.",
-                           &guc_trace, TRACE_FULL, trace_options, PGC_USERSET, 0, nullptr, nullptr,
+                           &guc_trace, TRACE_FULL, trace_options, PGC_SUSET, 0, nullptr, nullptr,
                            nullptr);
   DefineCustomStringVariable("leadroute.enrichment_function",
                              "Function (leadroute.leads) returning leadroute.leads, called to fill "
@@ -98,8 +98,10 @@ void define_gucs() {
                              "Empty: no enrichment. It runs with the extension owner's rights.",
                              &guc_enrichment_function, "", PGC_SUSET, 0, nullptr, nullptr, nullptr);
   DefineCustomBoolVariable("leadroute.notify",
-                           "Sends pg_notify('leadroute', ...) for each routed lead.", nullptr,
-                           &guc_notify, true, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+                           "Wakes LISTEN leadroute sessions when leads are routed.",
+                           "A constant payload, once per transaction; the outbox "
+                           "(leadroute.notifications) is written either way.",
+                           &guc_notify, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
   DefineCustomStringVariable("leadroute.now",
                              "The time routing uses instead of the clock ('' = the clock).",
                              "For tests and backtests: working hours, time off and daily caps are "

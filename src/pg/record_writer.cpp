@@ -23,6 +23,7 @@ struct OwedTurn {
 };
 std::vector<OwedTurn>* g_owed = nullptr;
 std::vector<PendingNotification>* g_notes = nullptr;
+int64_t g_being_inserted = 0;
 Datum make_array(Datum* values, bool* nulls, int n, Oid element_type);
 SPIPlanPtr g_notes_plan = nullptr;
 
@@ -470,6 +471,68 @@ struct WrittenRun {
 };
 std::vector<WrittenRun> g_inserted;  // in the order written
 
+// Drops the buffered records and notifications (of `min_level` and deeper) that were to be
+// verified and whose lead does not exist: ON CONFLICT skipped its row after all. The lead being
+// inserted is not judged yet. Runs as the extension owner (C style).
+void drop_phantoms(int min_level) {
+  std::vector<int64_t> ids;
+  auto wanted = [&](int64_t lead_id, bool verify, int level) {
+    return verify && level >= min_level && lead_id != g_being_inserted;
+  };
+  if (g_pending)
+    for (const auto& r : *g_pending)
+      if (wanted(r.lead_id, r.verify_lead, r.nest_level)) ids.push_back(r.lead_id);
+  if (g_notes)
+    for (const auto& n : *g_notes)
+      if (wanted(n.lead_id, n.verify_lead, n.nest_level)) ids.push_back(n.lead_id);
+  if (ids.empty()) return;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  Datum* elems = static_cast<Datum*>(palloc(sizeof(Datum) * ids.size()));
+  for (size_t i = 0; i < ids.size(); ++i) elems[i] = Int64GetDatum(ids[i]);
+  Datum arg = make_array(elems, nullptr, static_cast<int>(ids.size()), INT8OID);
+  Oid type = INT8ARRAYOID;
+  spi_connect();
+  int ret = SPI_execute_with_args(
+      "SELECT l.id FROM leadroute.leads l WHERE l.id OPERATOR(pg_catalog.=) ANY ($1)", 1, &type,
+      &arg, nullptr, false, 0);
+  if (ret != SPI_OK_SELECT)
+    elog(ERROR, "could not check which leads exist: %s", SPI_result_code_string(ret));
+  std::vector<int64_t> existing;
+  existing.reserve(SPI_processed);
+  for (uint64 i = 0; i < SPI_processed; ++i) {
+    bool isnull;
+    Datum d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+    if (!isnull) existing.push_back(DatumGetInt64(d));
+  }
+  spi_finish();
+  std::sort(existing.begin(), existing.end());
+  auto phantom = [&](int64_t lead_id, bool verify, int level) {
+    return wanted(lead_id, verify, level) &&
+           !std::binary_search(existing.begin(), existing.end(), lead_id);
+  };
+  if (g_pending) {
+    auto& v = *g_pending;
+    v.erase(std::remove_if(v.begin(), v.end(),
+                           [&](const PendingRecord& r) {
+                             return phantom(r.lead_id, r.verify_lead, r.nest_level);
+                           }),
+            v.end());
+    for (auto& r : v)
+      if (wanted(r.lead_id, r.verify_lead, r.nest_level)) r.verify_lead = false;
+  }
+  if (g_notes) {
+    auto& v = *g_notes;
+    v.erase(std::remove_if(v.begin(), v.end(),
+                           [&](const PendingNotification& n) {
+                             return phantom(n.lead_id, n.verify_lead, n.nest_level);
+                           }),
+            v.end());
+    for (auto& n : v)
+      if (wanted(n.lead_id, n.verify_lead, n.nest_level)) n.verify_lead = false;
+  }
+}
+
 void xact_callback(XactEvent event, void*) {
   switch (event) {
     case XACT_EVENT_PRE_COMMIT:
@@ -485,6 +548,7 @@ void xact_callback(XactEvent event, void*) {
     case XACT_EVENT_PARALLEL_COMMIT:
     case XACT_EVENT_PREPARE:
       discard_from_level(0);
+      g_being_inserted = 0;
       g_inserted.clear();
       g_inserted.shrink_to_fit();
       break;
@@ -530,25 +594,44 @@ void buffer_owed_turn(int64_t pool_id, int64_t rep_id, int cap) {
 
 void flush_records(int min_level, Oid owner) {
   if (!has_pending_records()) return;
-  if ((g_owed && !g_owed->empty()) || (g_notes && !g_notes->empty())) {
-    UserSwitch saved;
-    switch_to_owner(&saved, owner);
-    insert_owed_turns(min_level);
-    insert_notifications(min_level);
-    restore_user(&saved);
-  }
-  if (!g_pending || g_pending->empty()) return;
-  auto& v = *g_pending;
-  // Write the rows of this level and deeper (the tail); rows of outer levels wait for their own
-  // statement's end.
-  size_t first = v.size();
-  while (first > 0 && v[first - 1].nest_level >= min_level) --first;
-  if (first == v.size()) return;
   UserSwitch saved;
   switch_to_owner(&saved, owner);
-  insert_records(v, first, v.size());
+  drop_phantoms(min_level);
+  // The records of the lead being inserted wait for the next flush: its row is not in the table.
+  std::vector<PendingNotification> held_notes;
+  if (g_notes && g_being_inserted != 0) {
+    auto& n = *g_notes;
+    while (!n.empty() && n.back().verify_lead && n.back().lead_id == g_being_inserted) {
+      held_notes.push_back(std::move(n.back()));
+      n.pop_back();
+    }
+  }
+  insert_owed_turns(min_level);
+  insert_notifications(min_level);
+  if (g_notes)
+    for (auto it = held_notes.rbegin(); it != held_notes.rend(); ++it)
+      g_notes->push_back(std::move(*it));
+  if (g_pending && !g_pending->empty()) {
+    auto& v = *g_pending;
+    // Write the rows of this level and deeper (the tail); rows of outer levels wait for their
+    // own statement's end.
+    size_t first = v.size();
+    while (first > 0 && v[first - 1].nest_level >= min_level) --first;
+    size_t end = v.size();
+    while (end > first && g_being_inserted != 0 && v[end - 1].verify_lead &&
+           v[end - 1].lead_id == g_being_inserted)
+      --end;
+    if (end > first) {
+      insert_records(v, first, end);
+      v.erase(v.begin() + static_cast<std::ptrdiff_t>(first),
+              v.begin() + static_cast<std::ptrdiff_t>(end));
+    }
+  }
   restore_user(&saved);
-  v.resize(first);
+}
+
+void set_lead_being_inserted(int64_t lead_id) {
+  g_being_inserted = lead_id;
 }
 
 void write_record_now(PendingRecord&& record, Oid owner) {

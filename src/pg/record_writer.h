@@ -39,6 +39,10 @@ struct PendingRecord {
   // Set for a shadow ruleset's decision: a shadow_decisions row, nothing else (write_decision is
   // false and there is no assignment).
   std::string shadow_ruleset;
+  // The lead may not be inserted after all: the table has unique indexes besides the primary key,
+  // and a conflicting row can commit between the routing trigger's check and the insert (ON
+  // CONFLICT DO NOTHING then skips it). Such records are written only if the lead exists.
+  bool verify_lead = false;
 };
 
 // A row of leadroute.notifications.
@@ -52,6 +56,7 @@ struct PendingNotification {
   std::string payload;  // JSON object; sla_due_at is added when writing
   std::optional<TimestampTz> sla_due_at;
   int nest_level = 1;
+  bool verify_lead = false;  // as PendingRecord::verify_lead
 };
 
 void buffer_notification(PendingNotification&& n);
@@ -74,11 +79,16 @@ int pending_assignments(int64_t rep_id, TimestampTz since);
 // turns per rep and pool.
 void buffer_owed_turn(int64_t pool_id, int64_t rep_id, int cap);
 
+// The lead whose BEFORE INSERT trigger is running (0: none): a flush during its trigger keeps its
+// records to be verified, since the row is not in the table yet.
+void set_lead_being_inserted(int64_t lead_id);
+
 // Ids of the leads this transaction inserted or handed to another owner (kept as ranges: ids from
 // one sequence mostly come in runs). Row-level security lets leadroute_ingest read back the rows
 // it inserted (INSERT ... RETURNING) and a rep see the row it just handed on (PostgreSQL checks
 // an UPDATE's new row against the SELECT policy).
-// Each run remembers the role that wrote it: only that role sees the rows this way.
+// Each run remembers the role that wrote it: only that role sees the rows this way. Used only on
+// a schema older than 0.3.0 (Catalog::rls_on_leads), whose policies call it.
 void remember_written_lead(int64_t lead_id, Oid role);
 bool written_by_this_transaction(int64_t lead_id, Oid role);
 

@@ -161,7 +161,18 @@ int escalate(int max_leads, const Catalog& catalog, Oid user) {
     in.max_escalations = guc_max_escalations;
     snapshot_lead(layout, overdue.tupdesc, tuple, config, &lead);
     PgRoutingEnv env;
-    Decision d = escalate_lead(config, lead.values, in, env, route_options());
+    Decision d;
+    try {
+      d = escalate_lead(config, lead.values, in, env, route_options());
+    } catch (const ConfigFault& fault) {
+      // One broken row of configuration stops this lead's escalation, not everybody's.
+      std::string message = fault.what();
+      pg_call([&] {
+        ereport(WARNING, (errmsg("leadroute: lead %lld was not escalated: %s",
+                                 static_cast<long long>(lead_id), message.c_str())));
+      });
+      continue;
+    }
     bool placed = d.owner_id.has_value();
     st.engine_updating = true;
     try {
@@ -226,8 +237,8 @@ HeapTuple manual_reassignment(HeapTuple old_tuple, HeapTuple new_tuple, TupleDes
   std::optional<int64_t> owner = int8_column(new_tuple, tupdesc, layout.owner_id);
   std::optional<int64_t> previous_owner = int8_column(old_tuple, tupdesc, layout.owner_id);
   int64_t lead_id = *int8_column(new_tuple, tupdesc, layout.id);
-  // The rep who handed it on may see the new row (row-level security).
-  remember_written_lead(lead_id, person);
+  // Before 0.3.0: the rep who handed it on may see the new row (row-level security).
+  if (catalog.rls_on_leads) remember_written_lead(lead_id, person);
   TimestampTz now = pg_call([] { return routing_now(); });
   Decision d;
   d.owner_id = owner;
@@ -311,8 +322,187 @@ HeapTuple manual_reassignment(HeapTuple old_tuple, HeapTuple new_tuple, TupleDes
   e.at = now;
   if (d.sla_due_us) e.sla_due_at = to_pg(*d.sla_due_us);
   emit_event(e);
-  (void)catalog;
   return result;
+}
+
+// Who changes a lead by hand, for the rules of validate_lead_update().
+enum class Caller { Trusted, Admin, Rep, Other };
+
+struct CallerRep {
+  int64_t id = 0;
+  bool may_reassign = false;
+};
+
+Caller classify_caller(Oid user, const Catalog& catalog, CallerRep* rep) {
+  if (pg_call([&] { return has_privs_of_role(user, catalog.owner); })) return Caller::Trusted;
+  bool admin = pg_call([&] {
+    Oid admin_role = get_role_oid("leadroute_admin", true);
+    return OidIsValid(admin_role) && has_privs_of_role(user, admin_role);
+  });
+  if (admin) return Caller::Admin;
+  bool found = pg_call([&] {
+    Oid type = TEXTOID;
+    Datum name = CStringGetTextDatum(GetUserNameFromId(user, false));
+    spi_connect();
+    UserSwitch saved;
+    switch_to_owner(&saved, catalog.owner);
+    int ret = SPI_execute_with_args(
+        "SELECT id, may_reassign AND active FROM leadroute.reps"
+        " WHERE db_role OPERATOR(pg_catalog.=) $1",
+        1, &type, &name, nullptr, true, 1);
+    restore_user(&saved);
+    bool any = ret == SPI_OK_SELECT && SPI_processed == 1;
+    if (any) {
+      bool isnull;
+      rep->id =
+          DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+      Datum may = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+      rep->may_reassign = !isnull && DatumGetBool(may);
+    }
+    spi_finish();
+    return any;
+  });
+  return found ? Caller::Rep : Caller::Other;
+}
+
+std::string timestamp_text(TimestampTz ts) {
+  const char* value = pg_call([&] { return timestamptz_to_str(ts); });
+  return std::string(value);
+}
+
+std::optional<TimestampTz> timestamp_column(HeapTuple tuple, TupleDesc tupdesc, AttrNumber attnum) {
+  bool isnull;
+  Datum d = heap_getattr(tuple, attnum, tupdesc, &isnull);
+  if (isnull) return std::nullopt;
+  return DatumGetTimestampTz(d);
+}
+
+std::string text_column(HeapTuple tuple, TupleDesc tupdesc, AttrNumber attnum) {
+  const char* value = pg_call([&] {
+    bool isnull;
+    Datum d = heap_getattr(tuple, attnum, tupdesc, &isnull);
+    return isnull ? static_cast<const char*>(nullptr) : TextDatumGetCString(d);
+  });
+  return value ? std::string(value) : std::string();
+}
+
+std::optional<TimestampTz> earliest(std::optional<TimestampTz> a, std::optional<TimestampTz> b) {
+  if (!a) return b;
+  if (!b) return a;
+  return std::min(*a, *b);
+}
+
+// A recorded time (first contact, conversion) must lie between the lead's arrival (its capture,
+// or its routing if that was earlier: leadroute.now simulates a past clock) and now.
+void check_recorded_time(const char* what, const char* column, int64_t lead_id, TimestampTz at,
+                         std::optional<TimestampTz> captured_at) {
+  TimestampTz now = pg_call([] { return std::max(GetCurrentTimestamp(), routing_now()); });
+  std::string lead = "lead " + std::to_string(lead_id);
+  if (at > now)
+    throw UserError(
+        ERRCODE_CHECK_VIOLATION,
+        std::string(what) + " of " + lead + " cannot be in the future (" + timestamp_text(at) + ")",
+        "It is now " + timestamp_text(now) + ".",
+        std::string("Record it when it happens, or set ") + column + " to the time it happened.");
+  if (captured_at && at < *captured_at)
+    throw UserError(ERRCODE_CHECK_VIOLATION,
+                    std::string(what) + " of " + lead + " cannot be before the lead arrived",
+                    "The lead was captured (or routed) at " + timestamp_text(*captured_at) + "; " +
+                        column + " was " + timestamp_text(at) + ".",
+                    std::string("Set ") + column + " to the time it happened.");
+}
+
+// The rules of a change made by hand (not by the engine): reassignments go to active reps, what
+// happened is not rewritten, and a rep works only its own leads. The extension owner and
+// superusers (restores, repairs) are trusted.
+void validate_lead_update(HeapTuple old_tuple, HeapTuple new_tuple, TupleDesc tupdesc,
+                          const LeadLayout& layout, const Catalog& catalog, Oid user) {
+  CallerRep me;
+  Caller caller = classify_caller(user, catalog, &me);
+  if (caller == Caller::Trusted) return;
+  int64_t lead_id = int8_column(new_tuple, tupdesc, layout.id).value_or(0);
+  std::string lead = "lead " + std::to_string(lead_id);
+  std::optional<int64_t> old_owner = int8_column(old_tuple, tupdesc, layout.owner_id);
+  std::optional<int64_t> new_owner = int8_column(new_tuple, tupdesc, layout.owner_id);
+  std::string old_status = text_column(old_tuple, tupdesc, layout.status);
+  std::string new_status = text_column(new_tuple, tupdesc, layout.status);
+  bool owner_changed = old_owner != new_owner;
+
+  if (caller == Caller::Rep) {
+    if (old_owner != me.id)
+      throw UserError(ERRCODE_INSUFFICIENT_PRIVILEGE, lead + " belongs to another rep", "",
+                      "A rep changes only its own leads (leadroute.my_leads).");
+    if (new_status != "assigned" && new_status != "contacted" && new_status != "converted" &&
+        new_status != "lost" && new_status != "disqualified")
+      throw UserError(ERRCODE_INSUFFICIENT_PRIVILEGE,
+                      "a rep cannot set the status of " + lead + " to " + new_status,
+                      "A rep works its leads: contacted, converted, lost or disqualified.",
+                      "Ask an admin to put the lead back in a queue.");
+    if (owner_changed && !new_owner)
+      throw UserError(ERRCODE_INSUFFICIENT_PRIVILEGE,
+                      "a rep cannot leave " + lead + " without an owner", "",
+                      "Hand it to another rep (with reps.may_reassign), or ask an admin.");
+    if (owner_changed && !me.may_reassign)
+      throw UserError(
+          ERRCODE_INSUFFICIENT_PRIVILEGE,
+          "rep " + std::to_string(me.id) + " may not hand leads to other reps", "",
+          "An admin allows it: UPDATE leadroute.reps SET may_reassign = true WHERE id = " +
+              std::to_string(me.id) + ";");
+  }
+  if (owner_changed && new_owner) {
+    UserSwitch config_user;  // the configuration is read with the owner's rights
+    switch_to_owner(&config_user, catalog.owner);
+    const Rep* rep = current_config().rep(*new_owner);
+    restore_user(&config_user);
+    if (!rep)
+      throw UserError(ERRCODE_FOREIGN_KEY_VIOLATION,
+                      "rep " + std::to_string(*new_owner) + " does not exist",
+                      lead +
+                          " cannot be given to a rep that is not in leadroute.reps: nobody would "
+                          "work it and it would never be escalated.",
+                      "Choose an active rep: SELECT id, name FROM leadroute.reps WHERE active;");
+    if (!rep->active)
+      throw UserError(ERRCODE_CHECK_VIOLATION,
+                      "rep " + std::to_string(rep->id) + " (" + rep->name + ") is inactive",
+                      lead + " would wait with a rep who is not working.",
+                      "Choose an active rep, or reactivate this one: UPDATE leadroute.reps SET "
+                      "active = true WHERE id = " +
+                          std::to_string(rep->id) + ";");
+  }
+  std::optional<TimestampTz> captured_at =
+      earliest(timestamp_column(new_tuple, tupdesc, layout.captured_at),
+               timestamp_column(new_tuple, tupdesc, layout.routed_at));
+  struct Recorded {
+    AttrNumber attnum;
+    const char* column;
+    const char* what;
+  };
+  const Recorded recorded[] = {{layout.first_contact_at, "first_contact_at", "the first contact"},
+                               {layout.converted_at, "converted_at", "the conversion"}};
+  for (const Recorded& r : recorded) {
+    if (r.attnum <= 0) continue;
+    std::optional<TimestampTz> before = timestamp_column(old_tuple, tupdesc, r.attnum);
+    std::optional<TimestampTz> after = timestamp_column(new_tuple, tupdesc, r.attnum);
+    if (before && before != after)
+      throw UserError(ERRCODE_CHECK_VIOLATION,
+                      std::string(r.what) + " of " + lead + " is already recorded (" +
+                          timestamp_text(*before) + ")",
+                      std::string(r.column) +
+                          " is recorded once: changing or clearing it would "
+                          "rewrite what the metrics measured.",
+                      "Leave " + std::string(r.column) + " as it is.");
+    if (!before && after) check_recorded_time(r.what, r.column, lead_id, *after, captured_at);
+  }
+  std::optional<TimestampTz> contacted =
+      timestamp_column(old_tuple, tupdesc, layout.first_contact_at);
+  if (contacted && (new_status == "assigned" || new_status == "queued" || new_status == "nurture"))
+    throw UserError(ERRCODE_CHECK_VIOLATION,
+                    lead + " was contacted at " + timestamp_text(*contacted) +
+                        "; its status cannot go back to " + new_status,
+                    "", "A contacted lead ends converted, lost or disqualified.");
+  if (old_status == "converted" && new_status != "converted")
+    throw UserError(ERRCODE_CHECK_VIOLATION, lead + " converted; a conversion is final", "",
+                    "Leave its status converted.");
 }
 
 bool column_changed(HeapTuple a, HeapTuple b, TupleDesc tupdesc, AttrNumber attnum) {
@@ -362,31 +552,84 @@ LR_FUNCTION(leadroute_add_business_minutes) {
 
 LR_FUNCTION(leadroute_record_contact) {
   if (PG_ARGISNULL(0))
-    ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("lead_id must not be NULL"),
-                    errhint("Pass the id of the lead that was contacted.")));
+    throw UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "lead_id must not be NULL", "",
+                    "Pass the id of the lead that was contacted.");
   if (PG_ARGISNULL(1))
-    ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("at must not be NULL"),
-                    errhint("Leave it out for the current time.")));
+    throw UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "at must not be NULL", "",
+                    "Leave it out for the current time.");
   int64 lead_id = PG_GETARG_INT64(0);
   TimestampTz at = PG_GETARG_TIMESTAMPTZ(1);
-  Oid types[2] = {INT8OID, TIMESTAMPTZOID};
-  Datum values[2] = {Int64GetDatum(lead_id), TimestampTzGetDatum(at)};
-  spi_connect();
-  // First contact is set once; the status moves from assigned to contacted (a closed lead keeps
-  // its status).
-  int ret = SPI_execute_with_args(
-      "UPDATE leadroute.leads SET first_contact_at = coalesce(first_contact_at, $2),"
-      " status = CASE WHEN status OPERATOR(pg_catalog.=) 'assigned' THEN 'contacted' ELSE status "
-      "END"
-      " WHERE id OPERATOR(pg_catalog.=) $1",
-      2, types, values, nullptr, false, 0);
-  if (ret != SPI_OK_UPDATE)
-    elog(ERROR, "could not record contact: %s", SPI_result_code_string(ret));
-  uint64 updated = SPI_processed;
-  spi_finish();
-  if (updated == 0)
-    ereport(ERROR, (errcode(ERRCODE_NO_DATA_FOUND),
-                    errmsg("lead %lld does not exist", static_cast<long long>(lead_id))));
+  const Catalog& catalog = resolve_catalog();
+  Oid caller_role = GetUserId();
+  CallerRep me;
+  Caller caller = classify_caller(caller_role, catalog, &me);
+  // The lead, read with the owner's rights: a rep may record contact only on its own leads (any
+  // other lead "does not exist" for it, as it cannot see it).
+  struct Lead {
+    bool found;
+    bool owned;
+    bool contacted;
+    bool has_captured;
+    TimestampTz captured_at;
+  };
+  Lead lead = pg_call([&] {
+    Lead l{};
+    Oid type = INT8OID;
+    Datum id = Int64GetDatum(lead_id);
+    spi_connect();
+    UserSwitch saved;
+    switch_to_owner(&saved, catalog.owner);
+    int ret = SPI_execute_with_args(
+        "SELECT owner_id, LEAST(captured_at, routed_at), first_contact_at IS NOT NULL"
+        " FROM leadroute.leads"
+        " WHERE id OPERATOR(pg_catalog.=) $1 FOR UPDATE",
+        1, &type, &id, nullptr, false, 1);
+    restore_user(&saved);
+    if (ret == SPI_OK_SELECT && SPI_processed == 1) {
+      HeapTuple t = SPI_tuptable->vals[0];
+      TupleDesc d = SPI_tuptable->tupdesc;
+      bool isnull;
+      Datum owner = SPI_getbinval(t, d, 1, &isnull);
+      l.found = true;
+      l.owned = !isnull && DatumGetInt64(owner) == me.id;
+      Datum captured = SPI_getbinval(t, d, 2, &isnull);
+      l.has_captured = !isnull;
+      if (!isnull) l.captured_at = DatumGetTimestampTz(captured);
+      l.contacted = DatumGetBool(SPI_getbinval(t, d, 3, &isnull));
+    }
+    spi_finish();
+    return l;
+  });
+  bool allowed =
+      caller == Caller::Trusted || caller == Caller::Admin || (caller == Caller::Rep && lead.owned);
+  if (!lead.found || !allowed)
+    throw UserError(ERRCODE_NO_DATA_FOUND, "lead " + std::to_string(lead_id) + " does not exist",
+                    "",
+                    caller == Caller::Rep ? "A rep records contact on its own leads "
+                                            "(SELECT id FROM leadroute.my_leads)."
+                                          : "");
+  if (lead.contacted) PG_RETURN_VOID();  // first contact is recorded once
+  check_recorded_time(
+      "the first contact", "at", lead_id, at,
+      lead.has_captured ? std::optional<TimestampTz>(lead.captured_at) : std::nullopt);
+  pg_call([&] {
+    Oid types[2] = {INT8OID, TIMESTAMPTZOID};
+    Datum values[2] = {Int64GetDatum(lead_id), TimestampTzGetDatum(at)};
+    spi_connect();
+    UserSwitch saved;
+    switch_to_owner(&saved, catalog.owner);
+    // The status moves from assigned to contacted (a closed lead keeps its status).
+    int ret = SPI_execute_with_args(
+        "UPDATE leadroute.leads SET first_contact_at = $2,"
+        " status = CASE WHEN status OPERATOR(pg_catalog.=) 'assigned' THEN 'contacted' ELSE "
+        "status END"
+        " WHERE id OPERATOR(pg_catalog.=) $1",
+        2, types, values, nullptr, false, 0);
+    restore_user(&saved);
+    if (ret != SPI_OK_UPDATE)
+      elog(ERROR, "could not record contact: %s", SPI_result_code_string(ret));
+    spi_finish();
+  });
   PG_RETURN_VOID();
 }
 
@@ -437,9 +680,10 @@ LR_FUNCTION(leadroute_lead_updated) {
   }
   if (n > 0)
     new_tuple = heap_modify_tuple_by_cols(new_tuple, tupdesc, n, replace_cols, values, nulls);
+  Oid person = GetUserId();
+  validate_lead_update(old_tuple, new_tuple, tupdesc, layout, catalog, person);
   if (!column_changed(old_tuple, new_tuple, tupdesc, layout.owner_id))
     return PointerGetDatum(new_tuple);
-  Oid person = GetUserId();
   UserSwitch saved;
   switch_to_owner(&saved, catalog.owner);
   HeapTuple result = manual_reassignment(old_tuple, new_tuple, tupdesc, layout, catalog, person);

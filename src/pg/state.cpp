@@ -5,6 +5,7 @@
 #include "core/condition.h"
 #include "core/json.h"
 #include "core/text.h"
+#include "conflict_probe.h"
 #include "errors.h"
 #include "gucs.h"
 #include "pg_env.h"
@@ -32,6 +33,7 @@ void relcache_callback(Datum, Oid relid) {
   if (!s) return;
   if (relid == InvalidOid) {
     s->config_valid = s->freemail_valid = s->catalog_valid = s->layout_valid = false;
+    forget_lead_indexes();
     return;
   }
   // Compare with the last resolved OIDs even while they are due to be looked up again: a config
@@ -40,12 +42,22 @@ void relcache_callback(Datum, Oid relid) {
   const Catalog& c = s->catalog;
   if (is_config_relation(c, relid)) s->config_valid = false;
   if (relid == c.freemail_domains) s->freemail_valid = false;
-  if (relid == c.leads) s->layout_valid = false;
+  if (relid == c.leads) {
+    s->layout_valid = false;
+    forget_lead_indexes();
+  }
   // The relation may have been dropped (DROP EXTENSION): look the names up again next time.
   if (is_config_relation(c, relid) || relid == c.freemail_domains || relid == c.leads ||
       relid == c.decisions || relid == c.assignments || relid == c.notifications ||
       relid == c.shadow_decisions)
     s->catalog_valid = false;
+}
+
+// The function leadroute.name() or leadroute.name(arg), or InvalidOid.
+Oid function_in(Oid schema, const char* name, Oid arg) {
+  List* qualified = list_make2(makeString(get_namespace_name(schema)), makeString(pstrdup(name)));
+  Oid args[1] = {arg};
+  return LookupFuncName(qualified, OidIsValid(arg) ? 1 : 0, args, true);
 }
 
 Oid relation_in(Oid schema, const char* name) {
@@ -105,24 +117,36 @@ void load_reps(RoutingConfig& cfg) {
     rep.timezone = t.cell(r, 6) ? t.cell(r, 6) : "UTC";
     rep.max_open_leads = to_opt_int32(t.cell(r, 7));
     rep.max_daily_leads = to_opt_int32(t.cell(r, 8));
-    rep.skills = json_string_array(t.cell(r, 9));
-    if (t.cell(r, 10)) rep.working_hours = WorkingHours::parse(t.cell(r, 10));
+    try {
+      rep.skills = json_string_array(t.cell(r, 9));
+      if (t.cell(r, 10)) rep.working_hours = WorkingHours::parse(t.cell(r, 10));
+    } catch (const std::bad_alloc&) {
+      throw;
+    } catch (const std::exception& e) {
+      rep.broken = "rep " + std::to_string(rep.id) + " (" + rep.name +
+                   ") has unreadable skills or working_hours: " + e.what() +
+                   " (fix it: UPDATE leadroute.reps SET working_hours = ... WHERE id = " +
+                   std::to_string(rep.id) + ")";
+    }
     rep.notify_channel = t.cell(r, 11) ? t.cell(r, 11) : "email";
     rep.notify_address = t.cell(r, 12) ? t.cell(r, 12) : "";
     cfg.reps.emplace(rep.id, std::move(rep));
   }
-  // Absences, in unix microseconds (PostgreSQL counts from 2000-01-01).
+  // Absences, in unix microseconds (PostgreSQL counts from 2000-01-01). An infinite bound
+  // ('infinity', '-infinity': an open-ended leave) is no bound.
   TextTable off = query(
       "SELECT rep_id,"
-      " CASE WHEN pg_catalog.lower_inf(during) THEN NULL ELSE"
+      " CASE WHEN pg_catalog.lower_inf(during) OR NOT pg_catalog.isfinite(pg_catalog.lower(during))"
+      "  THEN NULL ELSE"
       "  (pg_catalog.date_part('epoch', pg_catalog.lower(during)) OPERATOR(pg_catalog.*) "
       "1000000)::pg_catalog.int8 END,"
-      " CASE WHEN pg_catalog.upper_inf(during) THEN NULL ELSE"
+      " CASE WHEN pg_catalog.upper_inf(during) OR NOT pg_catalog.isfinite(pg_catalog.upper(during))"
+      "  THEN NULL ELSE"
       "  (pg_catalog.date_part('epoch', pg_catalog.upper(during)) OPERATOR(pg_catalog.*) "
       "1000000)::pg_catalog.int8 END,"
       " pg_catalog.lower_inc(during), pg_catalog.upper_inc(during), backup_id,"
-      " CASE WHEN pg_catalog.upper_inf(during) THEN NULL"
-      "  ELSE pg_catalog.to_char(pg_catalog.upper(during), 'YYYY-MM-DD HH24:MI TZ') END"
+      " CASE WHEN pg_catalog.upper_inf(during) OR NOT pg_catalog.isfinite(pg_catalog.upper(during))"
+      "  THEN NULL ELSE pg_catalog.to_char(pg_catalog.upper(during), 'YYYY-MM-DD HH24:MI TZ') END"
       " FROM leadroute.time_off ORDER BY rep_id, id");
   for (uint64 r = 0; r < off.rows; ++r) {
     auto it = cfg.reps.find(to_int64(off.cell(r, 0)));
@@ -153,6 +177,20 @@ Condition compile_stored(const char* condition, AttributeRegistry& attributes, c
   }
 }
 
+// compile_stored(), but a row it refuses is marked broken instead of stopping the load: only the
+// leads that reach the row fail (RoutingConfig: `broken`). The placeholder condition keeps the
+// row a candidate for every lead, so that nothing routes past it silently.
+Condition compile_or_mark(const char* condition, AttributeRegistry& attributes, const char* what,
+                          const std::string& name, const char* table, int64_t id,
+                          std::string* broken) {
+  try {
+    return compile_stored(condition, attributes, what, name, table, id);
+  } catch (const UserError& e) {
+    *broken = std::string(e.what()) + " (" + e.hint() + ")";
+    return Condition::compile("TRUE", attributes);
+  }
+}
+
 void load_territories(RoutingConfig& cfg) {
   TextTable t = query(
       "SELECT id, name, priority, condition, pool_id, rep_id FROM leadroute.territories"
@@ -163,8 +201,8 @@ void load_territories(RoutingConfig& cfg) {
     terr.name = t.cell(r, 1) ? t.cell(r, 1) : "";
     terr.priority = static_cast<int32_t>(to_int64(t.cell(r, 2)));
     const char* condition = t.cell(r, 3) ? t.cell(r, 3) : "FALSE";
-    terr.condition =
-        compile_stored(condition, cfg.attributes, "territory", terr.name, "territories", terr.id);
+    terr.condition = compile_or_mark(condition, cfg.attributes, "territory", terr.name,
+                                     "territories", terr.id, &terr.broken);
     terr.pool_id = to_opt_int64(t.cell(r, 4));
     terr.rep_id = to_opt_int64(t.cell(r, 5));
     cfg.territories.push_back(std::move(terr));
@@ -234,14 +272,26 @@ void load_rules(RoutingConfig& cfg) {
     rule.name = t.cell(r, 2) ? t.cell(r, 2) : "";
     rule.priority = static_cast<int32_t>(to_int64(t.cell(r, 3)));
     const char* condition = t.cell(r, 4) ? t.cell(r, 4) : "TRUE";
-    rule.condition = compile_stored(condition, cfg.attributes, "rule", rule.name, "rules", rule.id);
+    rule.condition = compile_or_mark(condition, cfg.attributes, "rule", rule.name, "rules", rule.id,
+                                     &rule.broken);
     rule.action = parse_action(t.cell(r, 5) ? t.cell(r, 5) : "").value_or(Action::Queue);
     rule.rep_id = to_opt_int64(t.cell(r, 6));
     rule.pool_id = to_opt_int64(t.cell(r, 7));
     if (t.cell(r, 8)) rule.queue = std::string(t.cell(r, 8));
-    rule.required_skills = json_string_array(t.cell(r, 9));
-    for (const auto& skill : rule.required_skills)
-      rule.skill_templates.push_back(SkillTemplate::parse(skill));
+    try {
+      rule.required_skills = json_string_array(t.cell(r, 9));
+      for (const auto& skill : rule.required_skills)
+        rule.skill_templates.push_back(SkillTemplate::parse(skill));
+    } catch (const std::bad_alloc&) {
+      throw;
+    } catch (const std::exception& e) {
+      rule.broken = "rule \"" + rule.name + "\" (id " + std::to_string(rule.id) +
+                    ") has unreadable required_skills: " + e.what() +
+                    " (fix it: UPDATE leadroute.rules SET required_skills = ... WHERE id = " +
+                    std::to_string(rule.id) + ")";
+      rule.required_skills.clear();
+      rule.skill_templates.clear();
+    }
     target->push_back(std::move(rule));
   }
 }
@@ -256,8 +306,8 @@ void load_sla_policies(RoutingConfig& cfg) {
     p.name = t.cell(r, 1) ? t.cell(r, 1) : "";
     p.priority = static_cast<int32_t>(to_int64(t.cell(r, 2)));
     const char* condition = t.cell(r, 3) ? t.cell(r, 3) : "TRUE";
-    p.condition =
-        compile_stored(condition, cfg.attributes, "SLA policy", p.name, "sla_policies", p.id);
+    p.condition = compile_or_mark(condition, cfg.attributes, "SLA policy", p.name, "sla_policies",
+                                  p.id, &p.broken);
     p.response_minutes = static_cast<int32_t>(to_int64(t.cell(r, 4)));
     p.business_hours = to_bool(t.cell(r, 5));
     cfg.sla_policies.push_back(std::move(p));
@@ -329,6 +379,9 @@ const Catalog& resolve_catalog() {
   c.shadow_decisions = get_relname_relid("shadow_decisions", c.schema);
   c.leads_owner_open_idx = relation_in(c.schema, "leads_owner_open_idx");
   c.assignments_rep_time_idx = relation_in(c.schema, "assignments_rep_time_idx");
+  c.leads_id_seq = get_relname_relid("leads_id_seq", c.schema);
+  c.tracks_lead_ids = OidIsValid(function_in(c.schema, "_new_lead_id", InvalidOid));
+  c.rls_on_leads = OidIsValid(function_in(c.schema, "_written_by_this_transaction", INT8OID));
   HeapTuple tup = SearchSysCache1(RELOID, ObjectIdGetDatum(c.leads));
   if (!HeapTupleIsValid(tup)) elog(ERROR, "cache lookup failed for relation %u", c.leads);
   c.owner = reinterpret_cast<Form_pg_class>(GETSTRUCT(tup))->relowner;
@@ -452,17 +505,14 @@ void write_event_keys(JsonWriter& w, const LeadEvent& e, const std::string& due)
 
 }  // namespace
 
+void notify_listeners() {
+  if (guc_notify) pg_call([] { Async_Notify("leadroute", "{\"event\":\"wake\"}"); });
+}
+
 void emit_event(const LeadEvent& e) {
-  std::string due = e.sla_due_at ? iso_timestamp(*e.sla_due_at) : std::string();
-  if (guc_notify) {
-    JsonWriter w;
-    w.begin_object();
-    write_event_keys(w, e, due);
-    w.end_object();
-    std::string payload = w.take();
-    pg_call([&] { Async_Notify("leadroute", payload.c_str()); });
-  }
+  notify_listeners();
   if (!e.rep || e.rep->notify_channel == "none") return;
+  std::string due = e.sla_due_at ? iso_timestamp(*e.sla_due_at) : std::string();
   PendingNotification n;
   n.created_at = e.at;
   n.event = e.event;
@@ -478,6 +528,7 @@ void emit_event(const LeadEvent& e) {
   n.payload = w.take();
   n.sla_due_at = e.sla_due_at;
   n.nest_level = pg_call([] { return GetCurrentTransactionNestLevel(); });
+  n.verify_lead = e.verify_lead;
   buffer_notification(std::move(n));
 }
 

@@ -20,7 +20,13 @@ struct Catalog {
   Oid reps, pools, pool_members, rules, freemail_domains, leads, decisions, assignments, time_off,
       territories, sla_policies, notifications, rulesets, shadow_decisions;
   Oid leads_owner_open_idx, assignments_rep_time_idx;
+  Oid leads_id_seq;
   Oid owner;  // owner of leadroute.leads: the extension owner
+  // 0.3.0: leads.id defaults to _new_lead_id(), so the trigger can tell supplied ids apart.
+  bool tracks_lead_ids;
+  // Before 0.3.0 (a new library on an old schema): row-level security on leads reads
+  // _written_by_this_transaction(), so the leads written by this transaction are remembered.
+  bool rls_on_leads;
 };
 
 // Attribute numbers of leadroute.leads columns (0 when a column is absent).
@@ -79,13 +85,19 @@ struct LeadEvent {
   std::optional<int64_t> previous_rep_id;
   TimestampTz at = 0;
   std::optional<TimestampTz> sla_due_at;
+  bool verify_lead = false;  // the lead may not be inserted after all (PendingRecord::verify_lead)
 };
 
-// Sends pg_notify('leadroute', json) (delivered at commit; leadroute.notify) and, when the event
-// is for a rep whose channel is not none, buffers a notifications (outbox) row. Both carry the
-// same keys: event, lead_id, rep_id, previous_rep_id, status, queue, rule_id, routing_model,
-// sla_due_at (ISO 8601); the outbox row adds the rep's name. The notify payload carries ids only:
-// any role that can connect may LISTEN.
+// Wakes listeners: pg_notify('leadroute', '{"event":"wake"}'), sent at commit (once per
+// transaction, however many leads it routed: PostgreSQL folds identical notifications).
+void notify_listeners();
+
+// pg_notify (leadroute.notify; see notify_listeners) (delivered at commit; leadroute.notify) and,
+// when the event is for a rep whose channel is not none, buffers a notifications (outbox) row. Both
+// carry the same keys: event, lead_id, rep_id, previous_rep_id, status, queue, rule_id,
+// routing_model, sla_due_at (ISO 8601); the outbox row adds the rep's name. The notify payload is a
+// constant wake-up (any role that can connect may LISTEN, and a payload per lead would hold memory
+// until commit): listeners read the outbox.
 void emit_event(const LeadEvent& e);
 
 }  // namespace leadroute::pg

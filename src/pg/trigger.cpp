@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "conflict_probe.h"
 #include "core/router.h"
 #include "errors.h"
 #include "gucs.h"
@@ -30,6 +31,12 @@ struct RowWorkspace {
   int error_sqlstate = 0;
   std::string payload;
   bool routing_active = false;
+  // ON CONFLICT: the table has unique indexes besides the primary key (check_conflicts), the id
+  // was supplied (check_primary_key), and the row would conflict (conflict: it is not routed).
+  Relation relation = nullptr;
+  bool check_conflicts = false;
+  bool check_primary_key = false;
+  bool conflict = false;
   // The shadow rulesets' decisions for the current row (shadow mode).
   struct Shadow {
     const ShadowRuleset* ruleset = nullptr;
@@ -111,6 +118,20 @@ DecideStatus decide(RowWorkspace& ws, const LeadLayout& layout, TupleDesc tupdes
     HeapTuple tuple = ws.base_tuple;
     pg_call([&] { read_lead_tuple(layout, tupdesc, tuple, config.attributes, &ws.values); });
     ws.normalization = normalize_lead(ws.values, ws.normalized, config.freemail_domains);
+    if (ws.check_conflicts) {
+      // The row as it will be stored (normalization rewrites inputs such as the email).
+      LeadOutputs normalized;
+      normalized.normalized = &ws.values;
+      normalized.normalization = &ws.normalization;
+      ws.conflict = pg_call([&] {
+        HeapTuple row = write_lead_outputs(layout, tupdesc, ws.base_tuple, normalized);
+        return lead_would_conflict(ws.relation, row, ws.check_primary_key);
+      });
+      if (ws.conflict) {
+        ws.decision = conflict_decision(route_options());
+        return;
+      }
+    }
     PgRoutingEnv env;
     ws.match = match_account(match_inputs(ws.values, ws.normalized, ws.normalization),
                              guc_fuzzy_match_threshold, env);
@@ -215,6 +236,7 @@ void record_decision(RowWorkspace& ws, int64_t lead_id, TimestampTz decided_at, 
   if (ws.decision.owner_id) r.assignment_reason = kind;  // routed or rerouted
   if (ws.decision.sla_due_us) r.sla_due_at = from_unix_us(*ws.decision.sla_due_us);
   r.sla_policy_id = ws.decision.sla_policy_id;
+  r.verify_lead = ws.check_conflicts;
   LeadEvent e;
   bool routed = std::string_view(kind) == "routed";
   e.event =
@@ -224,6 +246,7 @@ void record_decision(RowWorkspace& ws, int64_t lead_id, TimestampTz decided_at, 
   if (ws.decision.owner_id) e.rep = current_config().rep(*ws.decision.owner_id);
   e.at = decided_at;
   e.sla_due_at = r.sla_due_at;
+  e.verify_lead = r.verify_lead;
   emit_event(e);
   // A reroute is written at once (its caller reads it); inserts are written per statement.
   bool immediate = std::string_view(kind) != "routed";
@@ -274,14 +297,15 @@ void record_shadows(RowWorkspace& ws, int64_t lead_id, TimestampTz decided_at, O
     r.duration_us = shadow.duration_us;
     if (!shadow.error.empty()) r.error = shadow.error;
     r.nest_level = GetCurrentTransactionNestLevel();
+    r.verify_lead = ws.check_conflicts;
     flush = buffer_record(std::move(r)) || flush;
   }
   ws.shadows.clear();
   if (flush) flush_records(GetCurrentTransactionNestLevel(), owner);
 }
 
-HeapTuple route_new_row(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& layout,
-                        const Catalog& catalog) {
+HeapTuple route_new_row(Relation relation, HeapTuple tuple, TupleDesc tupdesc,
+                        const LeadLayout& layout, const Catalog& catalog, bool id_supplied) {
   RowWorkspace& ws = row_workspace();
   if (ws.routing_active)
     ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -294,6 +318,10 @@ HeapTuple route_new_row(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& la
   switch_to_owner(&saved, catalog.owner);
 
   ws.base_tuple = tuple;
+  ws.relation = relation;
+  ws.check_primary_key = id_supplied;
+  ws.check_conflicts = id_supplied || leads_have_extra_unique_indexes(relation);
+  ws.conflict = false;
   bool failed = false;
   if (!guc_enabled) {
     ws.decision = disabled_decision(route_options());
@@ -312,7 +340,7 @@ HeapTuple route_new_row(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& la
     }
   }
   ws.shadows.clear();
-  if (!failed && guc_enabled) decide_shadows(ws, layout, tupdesc);
+  if (!failed && guc_enabled && !ws.conflict) decide_shadows(ws, layout, tupdesc);
 
   LeadOutputs out;
   out.decision = &ws.decision;
@@ -323,7 +351,8 @@ HeapTuple route_new_row(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& la
   }
   HeapTuple result = write_lead_outputs(layout, tupdesc, ws.base_tuple, out);
   int64_t lead_id = lead_id_of(result, tupdesc, layout);
-  remember_written_lead(lead_id, inserting_user);
+  if (catalog.rls_on_leads) remember_written_lead(lead_id, inserting_user);
+  if (ws.check_conflicts) set_lead_being_inserted(lead_id);
   if (failed)
     ereport(WARNING,
             (errcode(ERRCODE_WARNING),
@@ -339,8 +368,159 @@ HeapTuple route_new_row(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& la
   record_decision(ws, lead_id, out.routed_at, duration_us, failed, inserting_user, catalog.owner,
                   "routed");
   if (!ws.shadows.empty()) record_shadows(ws, lead_id, out.routed_at, catalog.owner);
+  set_lead_being_inserted(0);
   restore_user(&saved);
   return result;
+}
+
+int64_t g_import_id = 0;  // leadroute.import_leads() is running
+
+RoutingModel routing_model_named(const char* name) {
+  const RoutingModel all[] = {RoutingModel::RoundRobin, RoutingModel::WeightedRoundRobin,
+                              RoutingModel::Territory,  RoutingModel::Skills,
+                              RoutingModel::Capacity,   RoutingModel::Performance,
+                              RoutingModel::Account,    RoutingModel::Queue,
+                              RoutingModel::Nurture,    RoutingModel::Fallback};
+  for (RoutingModel m : all)
+    if (name && strcmp(routing_model_name(m), name) == 0) return m;
+  return RoutingModel::Fallback;
+}
+
+// The routing outputs of an imported row, read C style before any C++ object exists.
+struct ImportedRow {
+  int64_t lead_id;
+  TimestampTz routed_at;
+  bool has_owner, has_rule, has_pool;
+  int64_t owner_id, rule_id, pool_id;
+  const char* queue;   // NULL when absent
+  const char* status;  // never NULL (the column is NOT NULL)
+  const char* model;   // NULL when absent
+};
+
+ImportedRow read_imported(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& layout) {
+  ImportedRow row{};
+  bool isnull;
+  row.lead_id = lead_id_of(tuple, tupdesc, layout);
+  row.routed_at = DatumGetTimestampTz(heap_getattr(tuple, layout.routed_at, tupdesc, &isnull));
+  Datum d = heap_getattr(tuple, layout.owner_id, tupdesc, &isnull);
+  row.has_owner = !isnull;
+  row.owner_id = isnull ? 0 : DatumGetInt64(d);
+  d = heap_getattr(tuple, layout.rule_id, tupdesc, &isnull);
+  row.has_rule = !isnull;
+  row.rule_id = isnull ? 0 : DatumGetInt64(d);
+  d = heap_getattr(tuple, layout.pool_id, tupdesc, &isnull);
+  row.has_pool = !isnull;
+  row.pool_id = isnull ? 0 : DatumGetInt64(d);
+  d = heap_getattr(tuple, layout.queue, tupdesc, &isnull);
+  row.queue = isnull ? nullptr : TextDatumGetCString(d);
+  d = heap_getattr(tuple, layout.status, tupdesc, &isnull);
+  row.status = isnull ? "queued" : TextDatumGetCString(d);
+  d = heap_getattr(tuple, layout.routing_model, tupdesc, &isnull);
+  row.model = isnull ? nullptr : TextDatumGetCString(d);
+  return row;
+}
+
+// An imported lead kept as history: one decision of kind imported, with what the row says.
+void record_imported(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& layout,
+                     const Catalog& catalog) {
+  ImportedRow row = read_imported(tuple, tupdesc, layout);
+  int level = GetCurrentTransactionNestLevel();
+  Oid user = GetUserId();
+  bool flush = false;
+  {
+    PendingRecord r;
+    r.kind = "imported";
+    r.lead_id = row.lead_id;
+    r.decided_at = row.routed_at;
+    if (row.has_owner) r.owner_id = row.owner_id;
+    if (row.has_rule) r.rule_id = row.rule_id;
+    if (row.has_pool) r.pool_id = row.pool_id;
+    if (row.queue) r.queue = std::string(row.queue);
+    r.status = row.has_owner ? LeadStatus::Assigned
+                             : (strcmp(row.status, "nurture") == 0 ? LeadStatus::Nurture
+                                                                   : LeadStatus::Queued);
+    r.model = routing_model_named(row.model);
+    r.fallback = !row.has_rule;
+    JsonWriter w;
+    w.begin_object().key("v").value(int64_t{1});
+    w.key("imported").begin_object().key("import_id");
+    if (g_import_id != 0)
+      w.value(g_import_id);
+    else
+      w.null();
+    w.key("status").value(row.status).end_object();
+    w.end_object();
+    r.trace = w.take();
+    r.user = user;
+    r.nest_level = level;
+    flush = buffer_record(std::move(r));
+  }
+  if (flush) flush_records(level, catalog.owner);
+}
+
+// The id of the row the last call of _new_lead_id() (the default of leads.id) generated: a row
+// whose id is not it had its id supplied.
+int64_t g_generated_id = 0;
+bool g_generated_id_valid = false;
+
+bool take_generated_id(int64_t id) {
+  bool generated = g_generated_id_valid && g_generated_id == id;
+  g_generated_id_valid = false;
+  return generated;
+}
+
+[[noreturn]] void refuse_column(const char* column, const char* detail) {
+  ereport(ERROR, (errcode(ERRCODE_GENERATED_ALWAYS),
+                  errmsg("cannot insert a value into column \"%s\" of leadroute.leads", column),
+                  errdetail("%s", detail),
+                  errhint("Leave %s out of the INSERT or COPY column list. Leads with their "
+                          "ids and routing history are imported by an admin with "
+                          "leadroute.import_leads().",
+                          column)));
+}
+
+// A role other than the extension owner inserts a lead: it is always routed, so the columns
+// routing sets (and the id, which comes from the sequence) cannot be supplied.
+void refuse_supplied_outputs(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& layout,
+                             const Catalog& catalog, bool id_supplied) {
+  if (id_supplied)
+    refuse_column("id",
+                  "Lead ids come from the sequence leadroute.leads_id_seq; a supplied id can "
+                  "collide with the leads inserted after it.");
+  struct Output {
+    AttrNumber attnum;
+    const char* name;
+  };
+  const Output outputs[] = {
+      {layout.email_domain, "email_domain"},
+      {layout.is_freemail, "is_freemail"},
+      {layout.account_id, "account_id"},
+      {layout.match_tier, "match_tier"},
+      {layout.owner_id, "owner_id"},
+      {layout.queue, "queue"},
+      {layout.rule_id, "rule_id"},
+      {layout.pool_id, "pool_id"},
+      {layout.routing_model, "routing_model"},
+      {layout.routed_at, "routed_at"},
+      {layout.sla_due_at, "sla_due_at"},
+      {layout.sla_policy_id, "sla_policy_id"},
+      {layout.first_contact_at, "first_contact_at"},
+      {layout.converted_at, "converted_at"},
+  };
+  for (const Output& o : outputs)
+    if (o.attnum > 0 && !heap_attisnull(tuple, o.attnum, tupdesc))
+      refuse_column(o.name,
+                    "Routing sets it for every new lead: owner, queue, status, SLA clock and the "
+                    "matched account come from the rules, contact and conversion times from the "
+                    "rep's work.");
+  bool isnull;
+  Datum status = heap_getattr(tuple, layout.status, tupdesc, &isnull);
+  if (!isnull && strcmp(TextDatumGetCString(status), "queued") != 0)
+    refuse_column("status", "A new lead's status is set by routing (assigned, queued or nurture).");
+  Datum escalations = heap_getattr(tuple, layout.escalations, tupdesc, &isnull);
+  if (!isnull && DatumGetInt32(escalations) != 0)
+    refuse_column("escalations", "Escalations are counted by leadroute.escalate_overdue().");
+  (void)catalog;
 }
 
 }  // namespace
@@ -357,6 +537,9 @@ HeapTuple reroute_tuple(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& la
   instr_time start;
   INSTR_TIME_SET_CURRENT(start);
   ws.base_tuple = tuple;
+  ws.check_conflicts = false;  // the lead is stored already
+  ws.check_primary_key = false;
+  ws.conflict = false;
   ErrorData* error = nullptr;
   ws.routing_active = true;
   DecideStatus status = decide(ws, layout, tupdesc, &error);
@@ -399,11 +582,50 @@ LR_FUNCTION(leadroute_route_trigger) {
                     errmsg("leadroute._route_trigger() belongs on leadroute.leads")));
   const LeadLayout& layout = resolve_layout(tupdesc);
   HeapTuple tuple = td->tg_trigtuple;
-  // A row that arrives already routed is history (an import, or pg_dump's restore): keep it.
-  bool routed_at_null;
-  (void)heap_getattr(tuple, layout.routed_at, tupdesc, &routed_at_null);
-  if (!routed_at_null) return PointerGetDatum(tuple);
-  return PointerGetDatum(route_new_row(tuple, tupdesc, layout, catalog));
+  // The extension owner (and a superuser) may insert history: a row that arrives already routed
+  // (pg_restore, leadroute.import_leads()) is kept as it is. Anyone else's lead is routed, and
+  // may not bring its own id or routing outputs.
+  bool privileged = g_import_id != 0 || has_privs_of_role(GetUserId(), catalog.owner);
+  bool id_supplied = false;
+  if (catalog.tracks_lead_ids) {
+    bool isnull;
+    Datum id = heap_getattr(tuple, layout.id, tupdesc, &isnull);
+    id_supplied = isnull || !take_generated_id(DatumGetInt64(id));
+  }
+  if (privileged) {
+    bool routed_at_null;
+    (void)heap_getattr(tuple, layout.routed_at, tupdesc, &routed_at_null);
+    if (!routed_at_null) {
+      // Recorded as imported, unless a dump is being restored: its decisions come with it
+      // (pg_dump's scripts run with check_function_bodies and row_security off).
+      bool restoring = !check_function_bodies && !row_security;
+      if (g_import_id != 0 || !restoring) record_imported(tuple, tupdesc, layout, catalog);
+      return PointerGetDatum(tuple);
+    }
+  } else {
+    refuse_supplied_outputs(tuple, tupdesc, layout, catalog, id_supplied);
+  }
+  return PointerGetDatum(
+      route_new_row(td->tg_relation, tuple, tupdesc, layout, catalog, id_supplied));
+}
+
+namespace leadroute::pg {
+void set_import_in_progress(int64_t import_id) {
+  g_import_id = import_id;
+}
+}  // namespace leadroute::pg
+
+// The default of leads.id: the next value of leads_id_seq, remembered for the routing trigger.
+LR_FUNCTION(leadroute_new_lead_id) {
+  const Catalog& catalog = resolve_catalog();
+  if (!OidIsValid(catalog.leads_id_seq))
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
+                    errmsg("sequence leadroute.leads_id_seq does not exist"),
+                    errhint("The leadroute extension is damaged; reinstall it.")));
+  int64 id = nextval_internal(catalog.leads_id_seq, false);
+  g_generated_id = id;
+  g_generated_id_valid = true;
+  PG_RETURN_INT64(id);
 }
 
 LR_FUNCTION(leadroute_route_flush) {
@@ -411,6 +633,7 @@ LR_FUNCTION(leadroute_route_flush) {
   if (!TRIGGER_FIRED_AFTER(td->tg_event) || !TRIGGER_FIRED_FOR_STATEMENT(td->tg_event))
     ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
                     errmsg("leadroute._route_flush() must run AFTER ... FOR EACH STATEMENT")));
+  end_conflict_probes();
   if (has_pending_records())
     flush_records(GetCurrentTransactionNestLevel(), resolve_catalog().owner);
   return PointerGetDatum(nullptr);

@@ -11,7 +11,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE
   TO leadroute_admin;
 GRANT SELECT, UPDATE ON leadroute.notifications TO leadroute_admin;
 GRANT SELECT, INSERT, UPDATE, DELETE ON leadroute.leads TO leadroute_admin;
-GRANT SELECT ON leadroute.decisions, leadroute.assignments TO leadroute_admin;
+GRANT SELECT ON leadroute.decisions, leadroute.assignments, leadroute.imports TO leadroute_admin;
+GRANT EXECUTE ON FUNCTION leadroute.import_leads(regclass) TO leadroute_admin;
 GRANT EXECUTE ON FUNCTION
     leadroute.check_condition(text), leadroute._valid_condition(text, text),
     leadroute._valid_working_hours(jsonb), leadroute._valid_timezone(text),
@@ -39,10 +40,13 @@ GRANT EXECUTE ON FUNCTION leadroute._metric_live_facts(), leadroute._metric_live
     leadroute._alert_values(), leadroute._metrics_rep_load(), leadroute._metrics_rule_hits()
   TO leadroute_analyst, leadroute_admin;
 
--- leadroute_ingest only inserts leads; RETURNING id is allowed (row-level security shows it the
--- rows its own transaction inserted), nothing else is readable.
+-- leadroute_ingest only inserts leads (INSERT, COPY, ON CONFLICT DO NOTHING). RETURNING may read
+-- the columns a web form answers with, none of which is personal data; the same columns of other
+-- leads are readable too (PostgreSQL's column privileges cannot tell rows apart).
 GRANT INSERT ON leadroute.leads TO leadroute_ingest;
-GRANT SELECT (id) ON leadroute.leads TO leadroute_ingest;
+GRANT SELECT (id, owner_id, status, queue, sla_due_at) ON leadroute.leads TO leadroute_ingest;
+-- Whoever may insert evaluates the default of leads.id.
+GRANT EXECUTE ON FUNCTION leadroute._new_lead_id() TO leadroute_ingest, leadroute_admin;
 -- leadroute_rep records its first contacts (its other grants and its row-level security:
 -- 35_security.sql).
 GRANT EXECUTE ON FUNCTION leadroute.record_contact(bigint, timestamptz) TO leadroute_rep;
@@ -80,3 +84,5 @@ SELECT pg_catalog.pg_extension_config_dump('leadroute.notifications_id_seq', '')
 SELECT pg_catalog.pg_extension_config_dump('leadroute.leads_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.decisions_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('leadroute.assignments_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('leadroute.imports', '');
+SELECT pg_catalog.pg_extension_config_dump('leadroute.imports_id_seq', '');

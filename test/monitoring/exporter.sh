@@ -88,4 +88,6 @@ print("missing:", missing)
 sys.exit(1 if missing or not used else 0)
 PY
 report $? "every metric the alert rules (monitoring/alerts.yaml) use is one the queries file defines" "$(cat "$out/alerts-check.txt")"
+inv=$(psql -XAtq -d "$db" -f test/invariant.sql -c "SELECT pg_temp.leadroute_invariant()" 2>&1)
+[ "$inv" = ok ]; report $? "the invariant holds after the monitoring layer" "$inv"
 echo "# monitoring: done"

@@ -1,7 +1,7 @@
 -- Rules in priority order, first match wins; every action; the default queue; what is recorded.
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(27);
+SELECT plan(28);
 
 INSERT INTO leadroute.reps (id, name, email, backup_id) VALUES
   (1, 'Ana', 'ana@t.io', NULL), (2, 'Ben', 'ben@t.io', NULL), (3, 'Cy', 'cy@t.io', 2);
@@ -100,5 +100,6 @@ SELECT results_eq($$SELECT status, queue, rule_id FROM leadroute.leads WHERE id 
                   $$VALUES ('assigned'::text, NULL::text, 6::bigint)$$,
                   'routing sets status and queue whatever the INSERT said');
 
+\ir 99_invariant.sql.inc
 SELECT * FROM finish();
 ROLLBACK;

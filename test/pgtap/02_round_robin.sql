@@ -2,7 +2,7 @@
 -- statements and COPY, and no catch-up burst after an absence.
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(10);
+SELECT plan(11);
 
 INSERT INTO leadroute.reps (id, name, email) VALUES (1, 'A', 'a@t.io'), (2, 'B', 'b@t.io'), (3, 'C', 'c@t.io');
 INSERT INTO leadroute.pools (id, name) VALUES (1, 'weighted'), (2, 'equal'), (3, 'one-two');
@@ -57,5 +57,6 @@ SELECT results_eq($$SELECT owner_id, count(*) FROM leadroute.leads WHERE email L
 SELECT matches(leadroute.explain((SELECT max(id) FROM leadroute.leads)), 'turn \d+ lands on slot \d of 3 in the rotation',
                'explain shows the turn and the slot');
 
+\ir 99_invariant.sql.inc
 SELECT * FROM finish();
 ROLLBACK;

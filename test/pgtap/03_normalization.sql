@@ -1,7 +1,7 @@
 -- Normalization of stored leads; malformed emails still route.
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(9);
+SELECT plan(10);
 INSERT INTO leadroute.reps (id, name, email) VALUES (1, 'A', 'a@t.io');
 INSERT INTO leadroute.rules (name, priority, condition, action, rep_id) VALUES ('all', 10, 'TRUE', 'rep', 1);
 
@@ -35,5 +35,6 @@ INSERT INTO leadroute.freemail_domains (domain) VALUES ('corp-mail.example');
 INSERT INTO leadroute.leads (id, email) VALUES (30, 'x@corp-mail.example');
 SELECT is((SELECT is_freemail FROM leadroute.leads WHERE id = 30), true, 'a user-added free-mail domain applies at once');
 
+\ir 99_invariant.sql.inc
 SELECT * FROM finish();
 ROLLBACK;

@@ -2,7 +2,7 @@
 -- configuration; nothing is granted to PUBLIC.
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(14);
+SELECT plan(15);
 INSERT INTO leadroute.reps (id, name, email) VALUES (1, 'A', 'a@t.io'), (2, 'B', 'b@t.io');
 INSERT INTO leadroute.pools (id, name) VALUES (1, 'P');
 INSERT INTO leadroute.pool_members (pool_id, rep_id) VALUES (1, 1), (1, 2);
@@ -46,5 +46,6 @@ SELECT is_empty($$SELECT 1 FROM pg_class c, aclexplode(c.relacl) a
                   SELECT 1 FROM pg_proc p, aclexplode(p.proacl) a
                    WHERE p.pronamespace = 'leadroute'::regnamespace AND a.grantee = 0$$,
                 'nothing in schema leadroute is granted to PUBLIC');
+\ir 99_invariant.sql.inc
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,7 +1,7 @@
 -- A routing failure never loses the lead; cancellation and similar errors still stop the INSERT.
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(8);
+SELECT plan(9);
 INSERT INTO leadroute.reps (id, name, email) VALUES (1, 'A', 'a@t.io');
 INSERT INTO leadroute.rules (name, priority, condition, action, rep_id) VALUES ('all', 10, 'TRUE', 'rep', 1);
 CREATE FUNCTION public.lr_test_enrich(lead leadroute.leads) RETURNS leadroute.leads LANGUAGE plpgsql AS $$
@@ -38,5 +38,6 @@ SELECT is((SELECT count(*) FROM leadroute.leads WHERE id = 4), 0::bigint, 'the c
 SET LOCAL leadroute.on_error = raise;
 SELECT throws_ok($$INSERT INTO leadroute.leads (id, email, company) VALUES (5, 'e@x.com', 'fail')$$,
                  'P0001', 'lookup failed', 'on_error = raise fails the INSERT with the original error');
+\ir 99_invariant.sql.inc
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,7 +1,7 @@
 -- preview(): the decision for a lead that is not stored, with no side effect.
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(8);
+SELECT plan(9);
 INSERT INTO leadroute.reps (id, name, email) VALUES (1, 'A', 'a@t.io'), (2, 'B', 'b@t.io');
 INSERT INTO leadroute.pools (id, name) VALUES (1, 'P');
 INSERT INTO leadroute.pool_members (pool_id, rep_id) VALUES (1, 1), (1, 2);
@@ -22,5 +22,6 @@ SELECT is(leadroute.preview('{"email": "x@gmail.com", "country": "FR"}') ->> 'qu
           'preview of a lead no rule takes');
 SELECT throws_ok($$SELECT leadroute.preview('{"emial": "x@y.com"}')$$, '22023', 'unknown lead key "emial"',
                  'preview rejects unknown keys');
+\ir 99_invariant.sql.inc
 SELECT * FROM finish();
 ROLLBACK;

@@ -2,9 +2,9 @@
 -- rule committed in one session governs the very next INSERT in every other session.
 -- Not inside one transaction: the other session (dblink) must see committed rows.
 SET client_min_messages = warning;
-TRUNCATE leadroute.leads, leadroute.decisions, leadroute.assignments, leadroute.pools,
-         leadroute.reps RESTART IDENTITY CASCADE;
-SELECT plan(9);
+TRUNCATE leadroute.leads, leadroute.decisions, leadroute.assignments, leadroute.notifications,
+         leadroute.shadow_decisions, leadroute.pools, leadroute.reps RESTART IDENTITY CASCADE;
+SELECT plan(10);
 SELECT dblink_connect('other', format('dbname=%s host=%s port=%s', current_database(),
                       split_part(current_setting('unix_socket_directories'), ',', 1),
                       current_setting('port'))) AS connected \gset
@@ -52,6 +52,7 @@ SELECT is((SELECT queue FROM leadroute.leads ORDER BY id DESC LIMIT 1), 'q3', 'a
 
 SELECT dblink_disconnect('other');
 DELETE FROM leadroute.freemail_domains WHERE domain = 'newfree.example';
-TRUNCATE leadroute.leads, leadroute.decisions, leadroute.assignments, leadroute.pools,
-         leadroute.reps RESTART IDENTITY CASCADE;
+TRUNCATE leadroute.leads, leadroute.decisions, leadroute.assignments, leadroute.notifications,
+         leadroute.shadow_decisions, leadroute.pools, leadroute.reps RESTART IDENTITY CASCADE;
+\ir 99_invariant.sql.inc
 SELECT * FROM finish();

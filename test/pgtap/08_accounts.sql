@@ -1,7 +1,7 @@
 -- Lead-to-account matching and account-owner routing (DESIGN.md §4-5).
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(30);
+SELECT plan(31);
 
 INSERT INTO leadroute.reps (id, name, email) VALUES
   (1, 'Dana', 'dana@t.io'), (2, 'Lee', 'lee@t.io'), (3, 'Cass', 'cass@t.io'), (4, 'Pat', 'pat@t.io'), (5, 'Sam', 'sam@t.io');
@@ -110,5 +110,6 @@ SELECT results_eq($$SELECT account_id, match_tier FROM leadroute.leads WHERE id 
 SELECT is(leadroute.normalize_company('Acme, Inc.'), leadroute.normalize_company('ACME Incorporated'), 'normalize_company: Inc = Incorporated');
 SELECT is(leadroute.preview('{"email": "z@acme.com"}') ->> 'match_tier', 'email_domain', 'preview reports the match');
 
+\ir 99_invariant.sql.inc
 SELECT * FROM finish();
 ROLLBACK;

@@ -2,7 +2,7 @@
 -- and a DST change, open and daily caps, the overflow chain, and what explain says.
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(26);
+SELECT plan(27);
 SET LOCAL leadroute.now = '2026-03-04 15:00:00+00';   -- a Wednesday
 
 INSERT INTO leadroute.reps (id, name, email, timezone, working_hours, max_open_leads, max_daily_leads, backup_id) VALUES
@@ -108,5 +108,6 @@ SELECT throws_ok($$INSERT INTO leadroute.time_off (rep_id, during) VALUES (2, 'e
                  'an empty time-off range is rejected');
 SELECT throws_ok($$INSERT INTO leadroute.time_off (rep_id, during, backup_id) VALUES (2, '[2026-01-01,2026-01-02)', 2)$$, '23514', NULL,
                  'a rep cannot be their own backup');
+\ir 99_invariant.sql.inc
 SELECT * FROM finish();
 ROLLBACK;

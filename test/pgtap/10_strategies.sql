@@ -2,7 +2,7 @@
 -- performance (reproducible with a seed), and round-robin's absence policy.
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(23);
+SELECT plan(24);
 SET LOCAL leadroute.now = '2026-03-04 15:00:00+00';
 INSERT INTO leadroute.reps (id, name, email, skills) VALUES
   (1, 'A', 'a@t.io', '{lang:de,product:crm}'), (2, 'B', 'b@t.io', '{lang:de}'), (3, 'C', 'c@t.io', '{lang:fr,product:crm}'),
@@ -102,5 +102,6 @@ SELECT is((SELECT count(*) FROM leadroute.leads WHERE email LIKE 'l%' AND owner_
           'back, E keeps her own 6 turns and takes 4 of D''s until the debt is paid');
 SELECT is((SELECT count(*) FROM leadroute._owed_turns WHERE pool_id = 5 AND rep_id = 5), 1::bigint,
           'paid-back turns leave the ledger');
+\ir 99_invariant.sql.inc
 SELECT * FROM finish();
 ROLLBACK;

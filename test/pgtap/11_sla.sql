@@ -1,7 +1,7 @@
 -- SLA clocks, first contact, escalation, manual reassignment and notifications (DESIGN.md §6).
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(33);
+SELECT plan(34);
 SET LOCAL leadroute.now = '2026-03-04 15:00:00+00';   -- Wednesday
 SET LOCAL leadroute.max_escalations = 2;
 TRUNCATE leadroute.notifications;
@@ -124,5 +124,6 @@ SELECT results_eq($$SELECT l.sla_due_at, l.sla_policy_id, l.pool_id, a.sla_due_a
                      WHERE l.id = 1$$,
                   $$VALUES ('2026-03-04 15:35+00'::timestamptz, (SELECT id FROM leadroute.sla_policies WHERE name = 'Demo requests and pricing pages'), 1::bigint, '2026-03-04 15:35+00'::timestamptz)$$,
                   'reroute() restarts the clock on the lead and its assignment');
+\ir 99_invariant.sql.inc
 SELECT * FROM finish();
 ROLLBACK;

@@ -17,7 +17,7 @@
 --   10    Wed 03-11 14:00     webinar (80)  8 s           Cy (catch-all)    high intent (15 min), contact +10 min: met
 --   11    Wed 03-11 15:00     web           0 s           default queue     (routing switched off): fallback
 BEGIN;
-SELECT plan(36);
+SELECT plan(37);
 \ir 00_helpers.sql.inc
 \ir ../metrics_dataset.sql.inc
 
@@ -190,13 +190,14 @@ SELECT is((SELECT count(*) FROM leadroute.metrics_speed_to_lead), 0::bigint, 'TR
 CREATE ROLE metrics_analyst_test IN ROLE leadroute_analyst;
 SELECT is(pg_temp.as_role('metrics_analyst_test', 'SELECT count(*) FROM leadroute.alerts'), '5', 'the analyst reads alerts');
 SELECT is(pg_temp.as_role('metrics_analyst_test', 'SELECT count(*) FROM leadroute.metrics_rep_load'), '3', 'and rep load');
-SELECT is(pg_temp.as_role('metrics_analyst_test', 'SELECT count(*) FROM leadroute.metrics_fairness'), '2',
-          'and fairness (from the assignments, which TRUNCATE leads kept)');
+SELECT is(pg_temp.as_role('metrics_analyst_test', 'SELECT count(*) FROM leadroute.metrics_fairness'), '0',
+          'and fairness (empty: TRUNCATE leads took the leads'' assignments with them)');
 SELECT is(pg_temp.as_role('metrics_analyst_test', 'SELECT count(*) FROM leadroute.leads'), 'ERROR 42501', 'but not leads');
 SELECT is(pg_temp.as_role('metrics_analyst_test', 'SELECT count(*) FROM leadroute._metric_daily'), 'ERROR 42501', 'nor the rollups');
 SELECT is(pg_temp.as_role('metrics_analyst_test', 'SELECT leadroute.refresh_metrics()'), 'ERROR 42501', 'and cannot refresh');
 SELECT is(pg_temp.as_role('metrics_analyst_test', $$UPDATE leadroute.alert_thresholds SET threshold = 1$$), 'ERROR 42501',
           'nor change thresholds');
 
+\ir 99_invariant.sql.inc
 SELECT * FROM finish();
 ROLLBACK;

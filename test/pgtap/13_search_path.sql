@@ -4,7 +4,7 @@
 -- metric views and the refresh, the log must be empty and the answers right.
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(12);
+SELECT plan(13);
 CREATE SCHEMA trap;
 CREATE TABLE trap.calls (what text);
 CREATE FUNCTION trap.log(what text) RETURNS void LANGUAGE sql AS $$ INSERT INTO trap.calls VALUES (what) $$;
@@ -85,5 +85,6 @@ SELECT is((SELECT v FROM got WHERE k = 'views'), '3/5/2', 'the metric views work
 SELECT is((SELECT v::timestamptz FROM got WHERE k = 'business minutes'), '2026-03-05 17:00+00'::timestamptz,
           'add_business_minutes works');
 SELECT is_empty($$SELECT DISTINCT what FROM trap.calls$$, 'no planted function or operator ran inside leadroute');
+\ir 99_invariant.sql.inc
 SELECT * FROM finish();
 ROLLBACK;

@@ -8,7 +8,7 @@
 -- constraint; and the backend must still be alive and routing at the end.
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(37);
+SELECT plan(38);
 
 -- ---- an organization whose rules read every field --------------------------------------------
 INSERT INTO leadroute.reps (id, name, email) VALUES
@@ -329,5 +329,6 @@ SELECT is((SELECT count(*) FROM pg_stat_activity WHERE pid = pg_backend_pid()), 
           'the backend is alive (pg_stat_activity sees it)');
 INSERT INTO leadroute.leads (id, email) VALUES (400000, 'after@acme.com');
 SELECT is((SELECT owner_id FROM leadroute.leads WHERE id = 400000), 3::bigint, 'a normal lead after the corpus is routed as usual');
+\ir 99_invariant.sql.inc
 SELECT * FROM finish();
 ROLLBACK;

@@ -3,7 +3,7 @@
 -- itself; conditions and leads that try to reach it must leave its log empty.
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(50);
+SELECT plan(51);
 
 CREATE TABLE public.lr_injection_calls (what text);
 CREATE FUNCTION public.lr_injected(what text DEFAULT 'called') RETURNS boolean
@@ -152,5 +152,6 @@ SELECT is((SELECT count(*) FROM leadroute.reps), 2::bigint, 'no rep was deleted'
 SELECT is((SELECT count(*) FROM leadroute.rules), 5::bigint, 'no rule was dropped');
 SELECT is((SELECT count(*) FROM leadroute.leads), 11::bigint, 'every lead is stored');
 SELECT is((SELECT string_agg(what, ', ') FROM public.lr_injection_calls), NULL, 'the planted function was never called');
+\ir 99_invariant.sql.inc
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,7 +1,7 @@
 -- The monthly audit (issue 9): every finding made to fire, and made not to fire.
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(38);
+SELECT plan(39);
 
 -- The audit runs 60 days from now: rules written now are old enough to be judged, and the
 -- leads are placed in the windows before it with leadroute.now (the time routing uses).
@@ -161,5 +161,6 @@ SELECT is(pg_temp.as_role('leadroute_analyst', 'SELECT count(*) >= 0 FROM leadro
 SELECT is(pg_temp.as_role('leadroute_ingest', 'SELECT count(*) FROM leadroute.audit()'), 'ERROR 42501',
           'the ingest role cannot');
 
+\ir 99_invariant.sql.inc
 SELECT * FROM finish();
 ROLLBACK;

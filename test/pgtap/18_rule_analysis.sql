@@ -1,7 +1,7 @@
 -- _unreachable_rules(): the static analysis behind audit(), on rules stored in leadroute.rules.
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(17);
+SELECT plan(18);
 
 -- The call audit() makes: the enabled rules, in priority order.
 CREATE FUNCTION pg_temp.unreachable()
@@ -90,5 +90,6 @@ SELECT is(pg_temp.as_role('lr_test_analysis_nobody',
             $$SELECT count(*)::text FROM leadroute._unreachable_rules('{}', '{}', '{}', '{}', '{}')$$),
           'ERROR 42501', 'a role without a leadroute role may not');
 
+\ir 99_invariant.sql.inc
 SELECT * FROM finish();
 ROLLBACK;

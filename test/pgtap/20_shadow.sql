@@ -2,7 +2,7 @@
 -- recorded, compared and never applied; promote_ruleset() makes it live.
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(21);
+SELECT plan(22);
 INSERT INTO leadroute.reps (id, name, email) VALUES (1, 'Ann', 'ann@t.io'), (2, 'Bob', 'bob@t.io'), (3, 'Cy', 'cy@t.io');
 INSERT INTO leadroute.pools (id, name) VALUES (1, 'AE'), (2, 'SDR');
 INSERT INTO leadroute.pool_members (pool_id, rep_id) VALUES (1, 1), (1, 2), (2, 2), (2, 3);
@@ -80,5 +80,6 @@ SELECT isnt((SELECT owner_id FROM leadroute.leads WHERE email = 's@delta.io'), N
 SELECT throws_ok($$SELECT leadroute.promote_ruleset('nope')$$, '42704', 'ruleset "nope" does not exist',
                  'promoting an unknown ruleset is a clear error');
 
+\ir 99_invariant.sql.inc
 SELECT * FROM finish();
 ROLLBACK;

@@ -2,7 +2,7 @@
 -- their actual owners; backtest_summary() groups the disagreements by reason.
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(17);
+SELECT plan(18);
 INSERT INTO leadroute.reps (id, name, email, max_daily_leads) VALUES
   (1, 'Ann', 'ann@t.io', NULL), (2, 'Bob', 'bob@t.io', NULL), (3, 'Cy', 'cy@t.io', 1);
 INSERT INTO leadroute.pools (id, name) VALUES (1, 'US'), (2, 'EU');
@@ -74,5 +74,6 @@ GRANT USAGE ON SCHEMA leadroute TO leadroute_analyst;
 SELECT is(pg_temp.as_role('leadroute_analyst', $$SELECT count(*)::text FROM leadroute.backtest('SELECT * FROM leadroute.leads', NULL)$$),
           'ERROR 42501', 'the query runs with the caller''s rights: an analyst cannot backtest the leads table');
 
+\ir 99_invariant.sql.inc
 SELECT * FROM finish();
 ROLLBACK;

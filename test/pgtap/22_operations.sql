@@ -134,13 +134,8 @@ SELECT throws_like($$INSERT INTO leadroute.reps (id, name, email) VALUES (9, 'Ma
 SELECT throws_like($$INSERT INTO leadroute.rules (name, priority, condition, action, queue) VALUES ('clash', 10, 'TRUE', 'queue', 'q')$$,
                    '%priority 10 is already held by rule ''three'' (id %', 'a priority clash names the rule that holds it');
 
--- ---- the invariant after resync and purge ----------------------------------------------------
-SELECT is((SELECT (SELECT count(*) FROM leadroute.leads l WHERE (SELECT count(*) FROM leadroute.decisions d WHERE d.lead_id = l.id AND d.kind = 'routed') <> 1)
-                + (SELECT count(*) FROM leadroute.decisions d WHERE NOT EXISTS (SELECT 1 FROM leadroute.leads l WHERE l.id = d.lead_id))
-                + (SELECT count(*) FROM leadroute.assignments a WHERE NOT EXISTS (SELECT 1 FROM leadroute.leads l WHERE l.id = a.lead_id))
-                + (SELECT count(*) FROM leadroute.notifications n WHERE NOT EXISTS (SELECT 1 FROM leadroute.leads l WHERE l.id = n.lead_id))
-                + (SELECT count(*) FROM leadroute.leads l WHERE l.owner_id IS NULL AND l.queue IS NULL AND l.status <> 'nurture')),
-          0::bigint, 'invariant: one routed decision per lead, no orphan records, every lead placed');
+-- ---- the invariant after resync and purge (before the extension is dropped) -----------------
+\ir 99_invariant.sql.inc
 
 -- ---- DROP EXTENSION with pg_cron present (issue 13) ------------------------------------------
 DROP EXTENSION leadroute;

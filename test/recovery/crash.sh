@@ -96,4 +96,6 @@ escalated=$(q "SELECT count(*) FROM leadroute.assignments WHERE reason = 'escala
 [ "$escalated" -gt 0 ]; report $? "escalation ran during the load ($escalated escalations)"
 errors=$(grep -E "PANIC|TRAP|terminated by signal (11|6)|server process .* was terminated by signal [^9]" "$LEADROUTE_DATADIR/server.log" | head -5)
 [ -z "$errors" ]; report $? "no backend crashed on its own (only the SIGKILLs)" "$errors"
+inv=$(psql -XAtq -d "leadroute_crash" -f test/invariant.sql -c "SELECT pg_temp.leadroute_invariant()" 2>&1)
+[ "$inv" = ok ]; report $? "the invariant holds after three crashes and recoveries" "$inv"
 echo "# crash: done"

@@ -98,5 +98,7 @@ report $? "40 new leads get the same reps and queues in the restored database as
 restored: $b"
 q lr_restored "SELECT leadroute.refresh_metrics()" >/dev/null 2>&1
 report $? "refresh_metrics() rebuilds the rollups after the restore"
+inv=$(psql -XAtq -d "lr_restored" -f test/invariant.sql -c "SELECT pg_temp.leadroute_invariant()" 2>&1)
+[ "$inv" = ok ]; report $? "the invariant holds in the restored database" "$inv"
 for db in lr_dump lr_restored; do psql -Xq -d postgres -c "DROP DATABASE IF EXISTS $db"; done
 echo "# restore: done"

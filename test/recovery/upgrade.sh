@@ -69,5 +69,7 @@ psql -XAtq -d lr_fresh -f test/recovery/schema.sql >"$out/schema-fresh.txt" 2>&1
 lines=$(wc -l <"$out/schema-fresh.txt")
 diff -u "$out/schema-fresh.txt" "$out/schema-updated.txt" >"$out/schema.diff"
 report $? "the updated schema equals a fresh install of $current ($lines facts compared)" "$(head -30 "$out/schema.diff")"
+inv=$(psql -XAtq -d "lr_upgrade" -f test/invariant.sql -c "SELECT pg_temp.leadroute_invariant()" 2>&1)
+[ "$inv" = ok ]; report $? "the invariant holds after the update" "$inv"
 for db in lr_upgrade lr_fresh; do psql -Xq -d postgres -c "DROP DATABASE IF EXISTS $db"; done
 echo "# upgrade: done"

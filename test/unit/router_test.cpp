@@ -757,6 +757,38 @@ TEST_F(Router, AttributesInRules) {
   EXPECT_EQ(route_lead(config, lead.values, AccountMatch{}, env, options).queue, "paid");
 }
 
+// ---- broken configuration rows (issue 13) -----------------------------------------------------
+
+TEST_F(Router, BrokenRuleFailsOnlyTheLeadsThatReachIt) {
+  add_rep(1, "Ana");
+  add_rep(2, "Ben");
+  rep_rule(1, 10, "country = 'DE'", 1);
+  rep_rule(2, 20, "TRUE", 2).broken = "rule \"legacy\" has an invalid condition";
+  rep_rule(3, 30, "TRUE", 1);
+  config.finalize();
+  lead.text(FieldId::Country, "DE");
+  EXPECT_EQ(route().owner_id, 1);  // placed before the broken rule
+  lead.text(FieldId::Country, "US");
+  EXPECT_THROW(route(), ConfigFault);  // reaches it: this lead alone fails
+}
+
+TEST_F(Router, BrokenRepFailsOnlyWhenConsidered) {
+  add_rep(1, "Ana");
+  add_rep(2, "Ben").broken = "rep 2 (Ben) has unreadable skills or working_hours";
+  rep_rule(1, 10, "country = 'DE'", 1);
+  rep_rule(2, 20, "TRUE", 2);
+  config.finalize();
+  lead.text(FieldId::Country, "DE");
+  EXPECT_EQ(route().owner_id, 1);
+  lead.text(FieldId::Country, "US");
+  try {
+    route();
+    ADD_FAILURE() << "a lead for the broken rep routed";
+  } catch (const ConfigFault& e) {
+    EXPECT_NE(std::string(e.what()).find("rep 2 (Ben)"), std::string::npos);
+  }
+}
+
 // ---- special decisions ------------------------------------------------------------------------
 
 TEST(RouterDecisions, RoutingError) {

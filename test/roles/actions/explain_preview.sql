@@ -1,0 +1,2 @@
+SELECT leadroute.explain(:own_lead);
+SELECT leadroute.preview('{"country": "US", "source": "demo_request"}');

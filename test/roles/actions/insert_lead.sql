@@ -1,0 +1,1 @@
+INSERT INTO leadroute.leads (email, country, source) VALUES ('matrix-insert@example.org', 'US', 'demo_request');

@@ -1,0 +1,2 @@
+SELECT count(*) FROM leadroute.decisions;
+SELECT count(*) FROM leadroute.assignments;

@@ -1,0 +1,1 @@
+SELECT email, phone, company FROM leadroute.leads LIMIT 1;

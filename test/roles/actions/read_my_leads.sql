@@ -1,0 +1,1 @@
+SELECT 1 / count(*) FROM leadroute.my_leads;

@@ -1,0 +1,1 @@
+SELECT db_role, notify_address, working_hours FROM leadroute.reps;

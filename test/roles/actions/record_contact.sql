@@ -1,0 +1,1 @@
+SELECT leadroute.record_contact(:own_lead);
