@@ -421,6 +421,7 @@ DECLARE
   actions text[] := ARRAY['account_owner', 'account_csm', 'rep', 'pool', 'territory', 'queue', 'nurture'];
   strategies text[] := ARRAY['round_robin', 'least_loaded', 'skills', 'performance'];
   what text;
+  valid_condition boolean := false;
 BEGIN
   IF TG_TABLE_NAME = 'reps' THEN
     what := pg_catalog.format('rep %L', NEW.name);
@@ -527,10 +528,17 @@ BEGIN
                                    ORDER BY abs(g - NEW.priority), g LIMIT 3) f));
       END IF;
     END IF;
-    -- Not while a dump is restored: its rules may arrive before its pool members.
+    -- Not while a dump is restored (its rules may arrive before its pool members), and not for a
+    -- rule whose condition its CHECK is about to refuse (that error is the one to see).
     IF NEW.action OPERATOR(pg_catalog.=) 'pool' AND NEW.enabled AND NOT leadroute._restoring_dump()
-       AND NOT EXISTS (SELECT 1 FROM leadroute.pool_members m WHERE m.pool_id OPERATOR(pg_catalog.=) NEW.pool_id)
-       AND leadroute._valid_condition(NEW.condition) THEN
+       AND NOT EXISTS (SELECT 1 FROM leadroute.pool_members m WHERE m.pool_id OPERATOR(pg_catalog.=) NEW.pool_id) THEN
+      BEGIN
+        valid_condition := leadroute._valid_condition(NEW.condition);
+      EXCEPTION WHEN OTHERS THEN
+        valid_condition := false;
+      END;
+    END IF;
+    IF valid_condition THEN
       RAISE WARNING '%: pool % (id %) has no members yet', what,
                     pg_catalog.quote_literal((SELECT o.name FROM leadroute.pools o WHERE o.id OPERATOR(pg_catalog.=) NEW.pool_id)), NEW.pool_id
         USING DETAIL = 'Until it has, the leads this rule matches go to the pool''s overflow pool or the default queue.',
