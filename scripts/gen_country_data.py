@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate src/core/country_data.inc: normalized country alias -> ISO 3166-1
+"""Generate src/core/lead/country_data.inc: normalized country alias -> ISO 3166-1
 alpha-2 code, as C++ initializer rows `{"alias", "CC"},` sorted by alias.
 
 Standard library only; all data is embedded below. Run from anywhere:

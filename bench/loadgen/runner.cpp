@@ -10,7 +10,7 @@
 #include <string_view>
 #include <thread>
 
-#include "core/json.h"
+#include "core/util/json.h"
 #include "stats.h"
 
 namespace leadroute::bench {

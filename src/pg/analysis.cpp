@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "core/rule_analysis.h"
+#include "core/analysis/rule_analysis.h"
 #include "errors.h"
 
 namespace leadroute::pg {

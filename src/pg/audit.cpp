@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/condition_words.h"
+#include "core/condition/condition_words.h"
 #include "errors.h"
 
 using namespace leadroute;

@@ -9,9 +9,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/backtest.h"
-#include "core/router.h"
-#include "core/text.h"
+#include "core/analysis/backtest.h"
+#include "core/routing/router.h"
+#include "core/lead/text.h"
 #include "datum_util.h"
 #include "errors.h"
 #include "gucs.h"

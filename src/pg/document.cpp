@@ -2,7 +2,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/condition_words.h"
+#include "core/condition/condition_words.h"
 #include "errors.h"
 
 using namespace leadroute;

@@ -1,8 +1,8 @@
 #include <cstring>
 #include <new>
 
-#include "core/json.h"
-#include "core/text.h"
+#include "core/util/json.h"
+#include "core/lead/text.h"
 #include "errors.h"
 
 namespace leadroute::pg {
@@ -111,7 +111,7 @@ void ErrorCarrier::raise() const {
   pg_unreachable();
 }
 
-ErrorData* run_guarded(void (*fn)(void*), void* arg) {
+ErrorData* run_guarded(void (*fn)(void*) noexcept, void* arg) {
   MemoryContext context = CurrentMemoryContext;
   ErrorData* volatile error = nullptr;
   PG_TRY();

@@ -1,4 +1,4 @@
-// The C++ / PostgreSQL error boundary (STYLE.md rules 1-3).
+// The C++ / PostgreSQL error boundary (docs/contributing.md, rules 1-3).
 //
 // - LR_FUNCTION(name) defines an SQL-callable function: an extern "C" entry point that runs the C++
 //   body under a catch-all and reports any exception with ereport *after* the catch block, when no
@@ -12,7 +12,7 @@
 #include <string_view>
 #include <type_traits>
 
-#include "core/condition.h"
+#include "core/condition/condition.h"
 #include "pg.h"
 
 namespace leadroute::pg {
@@ -68,16 +68,17 @@ struct ErrorCarrier {
 };
 
 // Runs fn(arg) under PG_TRY; returns the error it raised (copied, error state cleared) or null.
-// fn must not throw C++ exceptions. The result of fn lives in the caller's frame, which longjmp
-// cannot clobber.
-ErrorData* run_guarded(void (*fn)(void*), void* arg);
+// fn must not throw C++ exceptions: it is noexcept, so a C++ throw inside it terminates the backend
+// loudly instead of unwinding past PG_TRY and leaving PG_exception_stack dangling. The result of
+// fn lives in the caller's frame, which longjmp cannot clobber.
+ErrorData* run_guarded(void (*fn)(void*) noexcept, void* arg);
 
 template <typename Fn>
 auto pg_call(Fn&& fn) -> decltype(fn()) {
   using Result = decltype(fn());
   using FnType = std::remove_reference_t<Fn>;
   if constexpr (std::is_void_v<Result>) {
-    ErrorData* error = run_guarded([](void* p) { (*static_cast<FnType*>(p))(); }, &fn);
+    ErrorData* error = run_guarded([](void* p) noexcept { (*static_cast<FnType*>(p))(); }, &fn);
     if (error) throw PgError(error);
   } else {
     static_assert(std::is_trivially_copyable_v<Result>, "pg_call returns plain values only");
@@ -88,7 +89,7 @@ auto pg_call(Fn&& fn) -> decltype(fn()) {
     Result result{};
     Context context{&fn, &result};
     ErrorData* error = run_guarded(
-        [](void* p) {
+        [](void* p) noexcept {
           auto* c = static_cast<Context*>(p);
           *c->out = (*c->fn)();
         },

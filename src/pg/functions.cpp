@@ -2,11 +2,11 @@
 #include <cctype>
 #include <string>
 
-#include "core/domain.h"
-#include "core/explain.h"
-#include "core/json.h"
-#include "core/router.h"
-#include "core/working_hours.h"
+#include "core/lead/domain.h"
+#include "core/trace/explain.h"
+#include "core/util/json.h"
+#include "core/routing/router.h"
+#include "core/config/working_hours.h"
 #include "errors.h"
 #include "gucs.h"
 #include "lead_io.h"

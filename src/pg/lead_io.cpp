@@ -1,6 +1,6 @@
 #include "lead_io.h"
 
-#include "core/text.h"
+#include "core/lead/text.h"
 
 namespace leadroute::pg {
 

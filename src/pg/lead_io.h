@@ -4,9 +4,9 @@
 
 #include <string>
 
-#include "core/fields.h"
-#include "core/normalize.h"
-#include "core/router.h"
+#include "core/lead/fields.h"
+#include "core/lead/normalize.h"
+#include "core/routing/router.h"
 #include "pg.h"
 #include "state.h"
 

@@ -1,5 +1,6 @@
-// PostgreSQL headers for the shim. Include core and C++ library headers first (STYLE.md rule 7):
-// PostgreSQL's port.h redefines printf-family names that the C++ library declares.
+// PostgreSQL headers for the shim. Include core and C++ library headers first
+// (docs/contributing.md, rule 7): PostgreSQL's port.h redefines printf-family names that the C++
+// library declares.
 #pragma once
 
 #include "core.h"

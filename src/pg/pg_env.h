@@ -4,7 +4,7 @@
 
 #include <unordered_map>
 
-#include "core/router.h"
+#include "core/routing/router.h"
 #include "pg.h"
 #include "state.h"
 

@@ -12,7 +12,7 @@ namespace leadroute::pg {
 
 namespace {
 
-// Heap-allocated on first use, never at dlopen (STYLE.md rule 5).
+// Heap-allocated on first use, never at dlopen (docs/contributing.md, rule 5).
 std::vector<PendingRecord>* g_pending = nullptr;
 
 struct OwedTurn {
@@ -469,7 +469,7 @@ struct WrittenRun {
   int64_t last;
   Oid role;
 };
-std::vector<WrittenRun> g_inserted;  // in the order written
+std::vector<WrittenRun>* g_inserted = nullptr;  // in the order written; allocated on first use
 
 // Drops the buffered records and notifications (of `min_level` and deeper) that were to be
 // verified and whose lead does not exist: ON CONFLICT skipped its row after all. The lead being
@@ -549,8 +549,8 @@ void xact_callback(XactEvent event, void*) {
     case XACT_EVENT_PREPARE:
       discard_from_level(0);
       g_being_inserted = 0;
-      g_inserted.clear();
-      g_inserted.shrink_to_fit();
+      delete g_inserted;
+      g_inserted = nullptr;
       break;
   }
 }
@@ -645,16 +645,18 @@ void register_transaction_callbacks() {
 }
 
 void remember_written_lead(int64_t lead_id, Oid role) {
-  if (!g_inserted.empty() && g_inserted.back().last + 1 == lead_id &&
-      g_inserted.back().role == role)
-    g_inserted.back().last = lead_id;
+  if (!g_inserted) g_inserted = new std::vector<WrittenRun>();
+  auto& runs = *g_inserted;
+  if (!runs.empty() && runs.back().last + 1 == lead_id && runs.back().role == role)
+    runs.back().last = lead_id;
   else
-    g_inserted.push_back(WrittenRun{lead_id, lead_id, role});
+    runs.push_back(WrittenRun{lead_id, lead_id, role});
 }
 
 bool written_by_this_transaction(int64_t lead_id, Oid role) {
   // Newest first: RETURNING asks about the row just written.
-  for (auto it = g_inserted.rbegin(); it != g_inserted.rend(); ++it)
+  if (!g_inserted) return false;
+  for (auto it = g_inserted->rbegin(); it != g_inserted->rend(); ++it)
     if (lead_id >= it->first && lead_id <= it->last && it->role == role) return true;
   return false;
 }

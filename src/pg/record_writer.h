@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/router.h"
+#include "core/routing/router.h"
 #include "pg.h"
 
 namespace leadroute::pg {

@@ -1,4 +1,4 @@
-// SLA clocks and escalation (DESIGN.md §6): add_business_minutes(), record_contact(), the UPDATE
+// SLA clocks and escalation (docs/sla.md): add_business_minutes(), record_contact(), the UPDATE
 // trigger on leads (first contact, conversion, manual reassignment) and escalate_overdue().
 #include <string>
 

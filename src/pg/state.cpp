@@ -2,9 +2,9 @@
 
 #include <cstring>
 
-#include "core/condition.h"
-#include "core/json.h"
-#include "core/text.h"
+#include "core/condition/condition.h"
+#include "core/util/json.h"
+#include "core/lead/text.h"
 #include "conflict_probe.h"
 #include "errors.h"
 #include "gucs.h"

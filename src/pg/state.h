@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "core/config.h"
-#include "core/fields.h"
-#include "core/normalize.h"
-#include "core/router.h"
+#include "core/config/config.h"
+#include "core/lead/fields.h"
+#include "core/lead/normalize.h"
+#include "core/routing/router.h"
 #include "pg.h"
 
 namespace leadroute::pg {

@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "core/json.h"
+#include "core/util/json.h"
 #include "conflict_probe.h"
-#include "core/router.h"
+#include "core/routing/router.h"
 #include "errors.h"
 #include "gucs.h"
 #include "lead_io.h"

@@ -1,4 +1,4 @@
--- Accounts for lead-to-account matching (DESIGN.md §4). Domains are stored normalized (lower-case
+-- Accounts for lead-to-account matching (docs/architecture.md). Domains are stored normalized (lower-case
 -- registrable domain, IDN as punycode): write a domain, a URL or an email and the trigger keeps the
 -- domain; a value that is not a company domain (co.uk, an IP address) is rejected.
 

@@ -1,4 +1,4 @@
--- SLA clocks and escalation (DESIGN.md §6).
+-- SLA clocks and escalation (docs/sla.md).
 
 CREATE FUNCTION leadroute.add_business_minutes(start timestamptz, minutes integer,
                                                working_hours jsonb, timezone text)

@@ -1,4 +1,4 @@
--- Metrics for analysts (DESIGN.md §7): the guide's core routing metrics as views, alerts with
+-- Metrics for analysts (docs/metrics.md): the guide's core routing metrics as views, alerts with
 -- thresholds a DBA edits, and the rollups that keep the views fast over years of history.
 --
 -- How the views stay fast and exact. Every lead-based metric is a function of per-lead facts

@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/condition.h"
-#include "core/fields.h"
+#include "core/condition/condition.h"
+#include "core/lead/fields.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/json.h"
-#include "core/working_hours.h"
+#include "core/util/json.h"
+#include "core/config/working_hours.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);

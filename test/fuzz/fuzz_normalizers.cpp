@@ -5,9 +5,9 @@
 #include <string>
 #include <string_view>
 
-#include "core/company.h"
-#include "core/domain.h"
-#include "core/normalize.h"
+#include "core/lead/company.h"
+#include "core/lead/domain.h"
+#include "core/lead/normalize.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -1,4 +1,4 @@
--- Lead-to-account matching and account-owner routing (DESIGN.md §4-5).
+-- Lead-to-account matching and account-owner routing (docs/architecture.md).
 BEGIN;
 \ir 00_helpers.sql.inc
 SELECT plan(31);

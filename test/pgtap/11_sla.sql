@@ -1,4 +1,4 @@
--- SLA clocks, first contact, escalation, manual reassignment and notifications (DESIGN.md §6).
+-- SLA clocks, first contact, escalation, manual reassignment and notifications (docs/sla.md).
 BEGIN;
 \ir 00_helpers.sql.inc
 SELECT plan(34);

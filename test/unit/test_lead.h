@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/condition.h"
-#include "core/fields.h"
+#include "core/condition/condition.h"
+#include "core/lead/fields.h"
 
 namespace leadroute {
 
@@ -92,7 +92,11 @@ inline bool valid_utf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t width = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    size_t width = c < 0x80             ? 1
+                   : (c & 0xE0) == 0xC0 ? 2
+                   : (c & 0xF0) == 0xE0 ? 3
+                   : (c & 0xF8) == 0xF0 ? 4
+                                        : 0;
     if (width == 0 || i + width > s.size()) return false;
     for (size_t k = 1; k < width; ++k)
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;

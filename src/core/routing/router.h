@@ -1,0 +1,140 @@
+// Steps 3-4 of routing (docs/architecture.md): rules in priority order, first match wins; the
+// matched rule's action picks a rep or a queue; every step is recorded in the decision trace.
+#pragma once
+#include "core/util/core_guard.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/config/config.h"
+#include "core/util/json.h"
+#include "core/matching/matching.h"
+#include "core/routing/selection.h"
+
+#include <unordered_map>
+
+namespace leadroute {
+
+enum class TraceLevel : uint8_t { Off, Compact, Full };
+
+struct RouteOptions {
+  std::string default_queue = "unrouted";
+  TraceLevel trace = TraceLevel::Full;
+};
+
+// What routing needs from the database. The shim implements it on PostgreSQL; preview and
+// backtest implement it without side effects.
+// Local time in a rep's time zone: ISO weekday (0 = Monday) and minute after midnight.
+struct LocalTime {
+  int weekday = 0;
+  int minute = 0;
+  std::string text;  // "Tue 18:30", for explanations
+};
+
+struct RepLoad {
+  bool busy = false;  // another open transaction is assigning leads to this rep
+  int32_t open = 0;   // leads owned and not closed (assigned, contacted)
+  int32_t today = 0;  // leads assigned since local midnight
+};
+
+class RoutingEnv : public AccountSource, public ZoneClock {
+ public:
+  // Time zones: fixed offsets unless the database's rules are available.
+  LocalDateTime to_local(int64_t utc_us, const std::string& timezone) override {
+    return FixedOffsetClock().to_local(utc_us, timezone);
+  }
+  int64_t to_utc(int year, int month, int day, int minute, const std::string& timezone) override {
+    return FixedOffsetClock().to_utc(year, month, day, minute, timezone);
+  }
+  // Draws the next turn of a pool's rotation. Never blocks; concurrent callers get distinct turns.
+  virtual int64_t take_ticket(const Pool& pool) = 0;
+  // Now, in unix microseconds.
+  virtual int64_t now_us() { return 0; }
+  virtual LocalTime local_time(const std::string& timezone) {
+    (void)timezone;
+    return {};
+  }
+  // The rep's load. With `claim`, first takes the rep for this transaction without waiting (busy
+  // when another transaction has it), so that caps hold under concurrency.
+  virtual RepLoad rep_load(const Rep& rep, bool claim) {
+    (void)rep, (void)claim;
+    return {};
+  }
+  // Converted and lost leads per member over the performance window.
+  virtual std::unordered_map<int64_t, RepOutcomes> outcomes(const Pool& pool) {
+    (void)pool;
+    return {};
+  }
+  // Seed of performance routing's draws; 0 means a random seed.
+  virtual uint64_t performance_seed() { return 0; }
+  // catch_up pools: a turn owed to a rep who missed one, claimed without waiting.
+  virtual bool claim_owed_turn(const Pool& pool, int64_t rep_id) {
+    (void)pool, (void)rep_id;
+    return false;
+  }
+  virtual void owe_turn(const Pool& pool, int64_t rep_id) { (void)pool, (void)rep_id; }
+};
+
+struct Decision {
+  std::optional<int64_t> account_id;  // the matched account, whatever placed the lead
+  std::optional<std::string> match_tier;
+  LeadStatus status = LeadStatus::Queued;
+  std::optional<int64_t> owner_id;
+  std::optional<std::string> queue;
+  std::optional<int64_t> rule_id;
+  std::optional<int64_t> pool_id;     // the pool the rep was picked from
+  std::optional<int64_t> sla_due_us;  // when a rep got the lead: first contact due by then
+  std::optional<int64_t> sla_policy_id;
+  RoutingModel model = RoutingModel::Fallback;
+  bool fallback = true;
+  std::string trace;  // JSON; empty when tracing is off
+};
+
+// Non-matching rules listed one by one in a full trace; the rest are counted.
+constexpr size_t kMaxTracedRules = 100;
+// Candidates listed one by one per pool in a full trace; the rest are counted.
+constexpr size_t kMaxTracedCandidates = 50;
+
+// `lead` has been normalized and its account fields set from `match` (set_account_fields).
+Decision route_lead(const RoutingConfig& config, const LeadValues& lead, const AccountMatch& match,
+                    RoutingEnv& env, const RouteOptions& options);
+
+// The same with a shadow ruleset's rules in place of the live ones (pools, reps, territories and
+// SLA policies are shared).
+Decision route_lead_shadow(const RoutingConfig& config, const ShadowRuleset& shadow,
+                           const LeadValues& lead, const AccountMatch& match, RoutingEnv& env,
+                           const RouteOptions& options);
+
+// Escalation of a lead whose SLA ran out (docs/sla.md): the owner's backup, else the next
+// eligible member of the pool that placed it (never the same rep), else, and after
+// max_escalations, the manager's queue ("manager:<manager's email>", or "escalations").
+struct EscalationInput {
+  int64_t owner_id = 0;
+  std::optional<int64_t> pool_id;
+  int escalations = 0;  // escalations so far
+  int max_escalations = 2;
+  std::optional<int64_t> rule_id;
+};
+Decision escalate_lead(const RoutingConfig& config, const LeadValues& lead,
+                       const EscalationInput& in, RoutingEnv& env, const RouteOptions& options);
+
+// The SLA of a rep's new lead: the first enabled policy whose condition matches; nullopt when none.
+struct SlaDue {
+  int64_t policy_id;
+  int64_t due_us;
+};
+std::optional<SlaDue> sla_due(const RoutingConfig& config, const LeadValues& lead, const Rep& rep,
+                              int64_t assigned_us, ZoneClock& clock);
+
+// The decision for a lead whose routing failed: the routing_error queue, with the error traced.
+Decision routing_error_decision(std::string_view message);
+
+// The decision while routing is switched off (leadroute.enabled = off): the default queue.
+// INSERT ... ON CONFLICT: a lead with the same unique key existed when the lead was checked, so it
+// was not routed (no rotation turn, no cap use). Its row is normally never inserted; if it is
+// (the other row was deleted meanwhile), it waits in the default queue.
+Decision conflict_decision(const RouteOptions& options);
+Decision disabled_decision(const RouteOptions& options);
+
+}  // namespace leadroute
