@@ -25,7 +25,7 @@ DATA       = $(sort $(wildcard src/sql/released/*.sql))
 
 WARNINGS    = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
               -Wno-cast-function-type -Werror
-PG_CPPFLAGS = -I$(CURDIR)/src
+PG_CPPFLAGS = -I$(CURDIR)/src -DLEADROUTE_LIBRARY_VERSION=\"$(EXTVERSION)\"
 PG_CXXFLAGS = -std=c++17 -Wno-register -fno-omit-frame-pointer $(WARNINGS)
 SHLIB_LINK  = $(abspath $(CORE_LIB)) $(shell pkg-config --libs libpsl icu-uc icu-i18n 2>/dev/null) -lstdc++
 # Debian's PostgreSQL also compiles every .cpp to LLVM bitcode with flags that reject C++17.
@@ -58,7 +58,7 @@ all install installcheck:
 endif
 
 .PHONY: deps core unit demo demo-stop test test-unit test-regress test-pgtap test-concurrency \
-        fuzz soak bench bench-full format format-check clean-all
+        fuzz soak bench bench-full format format-check clean-all dist
 
 # Everything the project needs from Debian (as root; otherwise prints the apt-get line).
 deps:
@@ -132,6 +132,14 @@ format:
 
 format-check:
 	clang-format --dry-run --Werror $(FORMATTED)
+
+# The PGXN release archive: what git holds at HEAD (nothing built, nothing uncommitted), under
+# leadroute-<version>/. DIST_DIR (default: the build directory) receives leadroute-<version>.zip.
+DIST_DIR ?= $(BUILD_DIR)
+dist:
+	@mkdir -p $(DIST_DIR)
+	git archive --format=zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(DIST_DIR)/$(EXTENSION)-$(EXTVERSION).zip HEAD
+	@echo "$(DIST_DIR)/$(EXTENSION)-$(EXTVERSION).zip"
 
 clean-all: clean
 	rm -rf $(BUILD_DIR) results regression.diffs regression.out

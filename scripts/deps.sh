@@ -11,6 +11,7 @@ PACKAGES=(
   python3 valgrind   # make bench: the report and plot; the callgrind profile of bench-full
   libcurl4-openssl-dev libcpp-httplib-dev libssl-dev nlohmann-json3-dev   # leadroute-agent: HTTP/SMTP, /metrics, HMAC, JSON
   python3-aiosmtpd   # the agent test layer's SMTP sink
+  prometheus-postgres-exporter curl   # make test: the monitoring layer runs the real exporter
 )
 
 missing=()

@@ -3,8 +3,9 @@
 #   unit (GoogleTest via ctest), regress (pg_regress), pgtap (pg_prove), roles (real logins),
 #   concurrency
 #   (isolation specs and multi-session scripts), recovery (upgrade from every release, pg_dump and
-#   restore, kill -9 under load), agent (leadroute-agent against a local receiver and SMTP sink),
-#   fuzz (libFuzzer, bounded), style (clang-format).
+#   restore, data-only restore, kill -9 under load), agent (leadroute-agent against a local
+#   receiver and SMTP sink), replica (standby, failover), monitoring (prometheus-postgres-exporter),
+#   packaging (META.json), fuzz (libFuzzer, bounded), style (clang-format).
 # Prints a summary per layer and, last, one line "N passed, N failed". Exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -132,8 +133,8 @@ grep -q "^# concurrency:" "$LOGS/concurrency.log" || { tail -20 "$LOGS/concurren
 record concurrency "$p" "$f"
 
 # ---- recovery ---------------------------------------------------------------------------------
-section "recovery (upgrade, pg_dump/restore, crash)"
-for script in upgrade restore crash; do
+section "recovery (upgrade, pg_dump/restore, data-only restore, crash)"
+for script in upgrade restore dataonly crash; do
   LEADROUTE_TEST_OUT="$BUILD_DIR/recovery" test/recovery/$script.sh >"$LOGS/recovery-$script.log" 2>&1
   grep -E "^(ok|not ok) |^#   " "$LOGS/recovery-$script.log" | sed 's/^/  /'
   p=$(grep -c "^ok " "$LOGS/recovery-$script.log")
@@ -150,6 +151,37 @@ p=$(grep -c "^ok " "$LOGS/agent.log")
 f=$(grep -c "^not ok " "$LOGS/agent.log")
 grep -q "^# agent: done" "$LOGS/agent.log" || { tail -20 "$LOGS/agent.log"; f=$((f + 1)); }
 record agent "$p" "$f"
+# ---- replica ----------------------------------------------------------------------------------
+# A primary and a streaming standby of their own (ports PGPORT + 8 and + 9, or
+# LEADROUTE_REPLICA_PORT and the next), a failover, and the post-promotion checklist.
+section "replica (primary + standby, failover)"
+LEADROUTE_TEST_OUT="$BUILD_DIR/replica" LEADROUTE_REPLICA_PORT=${LEADROUTE_REPLICA_PORT:-$((PGPORT + 8))} \
+  test/replica/run.sh >"$LOGS/replica.log" 2>&1
+grep -E "^(ok|not ok) |^#   " "$LOGS/replica.log" | sed 's/^/  /'
+p=$(grep -c "^ok " "$LOGS/replica.log")
+f=$(grep -c "^not ok " "$LOGS/replica.log")
+grep -q "^# replica: done" "$LOGS/replica.log" || { tail -20 "$LOGS/replica.log"; f=$((f + 1)); }
+record replica "$p" "$f"
+
+# ---- monitoring ---------------------------------------------------------------------------------
+# The real prometheus-postgres-exporter with monitoring/queries.yaml, port PGPORT + 3 (or
+# LEADROUTE_EXPORTER_PORT), against the test database (leadroute and pg_cron from the pgTAP setup).
+section "monitoring (prometheus-postgres-exporter)"
+LEADROUTE_TEST_OUT="$BUILD_DIR/monitoring" PGDATABASE=leadroute_test test/monitoring/exporter.sh >"$LOGS/monitoring.log" 2>&1
+grep -E "^(ok|not ok) |^#   " "$LOGS/monitoring.log" | sed 's/^/  /'
+p=$(grep -c "^ok " "$LOGS/monitoring.log")
+f=$(grep -c "^not ok " "$LOGS/monitoring.log")
+grep -q "^# monitoring: done" "$LOGS/monitoring.log" || { tail -20 "$LOGS/monitoring.log"; f=$((f + 1)); }
+record monitoring "$p" "$f"
+
+# ---- packaging --------------------------------------------------------------------------------
+section "packaging (META.json, make dist)"
+python3 test/packaging/meta.py >"$LOGS/packaging.log" 2>&1
+grep -E "^(ok|not ok) |^#   " "$LOGS/packaging.log" | sed 's/^/  /'
+p=$(grep -c "^ok " "$LOGS/packaging.log")
+f=$(grep -c "^not ok " "$LOGS/packaging.log")
+grep -q "^# packaging: done" "$LOGS/packaging.log" || { tail -20 "$LOGS/packaging.log"; f=$((f + 1)); }
+record packaging "$p" "$f"
 
 # ---- fuzz -------------------------------------------------------------------------------------
 section "fuzz (libFuzzer, 10 s per target)"

@@ -1,4 +1,5 @@
 -- Configuration is plain SQL; mistakes are rejected with a message that says what and where.
+\set SHOW_CONTEXT never
 INSERT INTO leadroute.reps (id, name, email, timezone, working_hours) VALUES
   (1, 'Ana Lee',   'ana@example.com', 'America/Chicago', '{"mon": [["09:00","17:00"]]}'),
   (2, 'Ben Ortiz', 'ben@example.com', 'Europe/Berlin', NULL),
@@ -45,6 +46,15 @@ DELETE FROM leadroute.pools WHERE id = 2;
 SELECT relname FROM pg_class WHERE relname LIKE '\_pool\_turns\_%' ORDER BY 1;
 \set SHOW_CONTEXT never
 UPDATE leadroute.pools SET id = 5 WHERE id = 1;
+-- Rep e-mails are one address whatever their case; free-mail domains are lower-case names.
+INSERT INTO leadroute.reps (name, email) VALUES ('Maya Chen', 'Maya.Chen@Example.com');
+INSERT INTO leadroute.reps (name, email) VALUES ('Maya again', 'maya.chen@example.com');
+INSERT INTO leadroute.freemail_domains (domain) VALUES ('Bad.COM');
+INSERT INTO leadroute.freemail_domains (domain) VALUES ('localhost');
+-- A rule pointed at a pool without members is written, with a warning.
+INSERT INTO leadroute.pools (id, name) VALUES (3, 'Nobody yet');
+INSERT INTO leadroute.rules (name, priority, condition, action, pool_id) VALUES ('To nobody', 90, 'TRUE', 'pool', 3);
+DELETE FROM leadroute.rules WHERE name = 'To nobody';
 \set SHOW_CONTEXT errors
 -- Clean up for the next test.
 DELETE FROM leadroute.rules;

@@ -11,6 +11,10 @@
 #include "record_writer.h"
 #include "spi_util.h"
 
+extern "C" {
+#include "access/xlog.h"  // RecoveryInProgress
+}
+
 namespace leadroute::pg {
 
 namespace {
@@ -21,8 +25,7 @@ Oid require_cursor(const Pool& pool) {
     throw UserError(
         ERRCODE_UNDEFINED_OBJECT, "pool \"" + pool.name + "\" has no rotation counter",
         "The sequence leadroute._pool_turns_" + std::to_string(pool.id) + " is missing.",
-        "Recreate it: CREATE SEQUENCE leadroute._pool_turns_" + std::to_string(pool.id) +
-            " CACHE 1 OWNED BY leadroute.pools.id;");
+        "Recreate it from the recorded decisions: SELECT * FROM leadroute.resync_rotation();");
   return seq;
 }
 
@@ -42,6 +45,24 @@ int64_t peek_sequence(Oid seq) {
       DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
   SPI_finish();
   return called ? last + 1 : last;
+}
+
+// On a standby the sequence shows the value the primary WAL-logged, up to 32 turns ahead of
+// the turns it gave: the next turn is the one after the last turn the decisions recorded
+// (leadroute._recorded_turn), as the primary would see it. 0 when none is recorded (C style).
+int64_t recorded_next_turn(int64_t pool_id) {
+  Oid types[1] = {INT8OID};
+  Datum values[1] = {Int64GetDatum(pool_id)};
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+  int ret = SPI_execute_with_args("SELECT leadroute._recorded_turn($1)", 1, types, values, nullptr,
+                                  true, 1);
+  if (ret != SPI_OK_SELECT || SPI_processed != 1)
+    elog(ERROR, "could not read the recorded turns of pool %lld", static_cast<long long>(pool_id));
+  bool isnull;
+  int64_t last =
+      DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+  SPI_finish();
+  return isnull ? 0 : last + 1;
 }
 
 // Advisory lock class for claiming reps: pg_locks shows (classid, objid) = (1819438965, rep id).
@@ -445,7 +466,10 @@ int64_t PeekRoutingEnv::take_ticket(const Pool& pool) {
   auto it = next_.find(pool.id);
   if (it == next_.end()) {
     Oid seq = require_cursor(pool);
-    int64_t next = pg_call([&] { return peek_sequence(seq); });
+    int64_t next = pg_call([&] {
+      int64_t recorded = RecoveryInProgress() ? recorded_next_turn(pool.id) : 0;
+      return recorded > 0 ? recorded : peek_sequence(seq);
+    });
     it = next_.emplace(pool.id, next).first;
   }
   return it->second++;
@@ -458,8 +482,7 @@ int64_t ShadowRoutingEnv::take_ticket(const Pool& pool) {
         ERRCODE_UNDEFINED_OBJECT,
         "pool \"" + pool.name + "\" has no rotation counter for shadow rulesets",
         "The sequence leadroute._pool_turns_" + std::to_string(pool.id) + "_shadow is missing.",
-        "Recreate it: CREATE SEQUENCE leadroute._pool_turns_" + std::to_string(pool.id) +
-            "_shadow CACHE 1 OWNED BY leadroute.pools.id;");
+        "Recreate it from the recorded decisions: SELECT * FROM leadroute.resync_rotation();");
   return pg_call([&] { return nextval_internal(seq, false); });
 }
 

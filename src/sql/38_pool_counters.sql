@@ -1,9 +1,11 @@
 -- Each pool's rotation is a sequence used as a ticket counter: drawing a turn never waits for
 -- another transaction, and two sessions never draw the same turn. A pool has two: the live
 -- rules' (_pool_turns_<id>) and the shadow rulesets' (_pool_turns_<id>_shadow), so that shadow
--- mode never moves a live rotation and a pool only shadow rules use still rotates. The sequences
--- are owned by pools.id, so they go away with their pool or with the extension, and pg_dump keeps
--- their positions. CREATE OR REPLACE: the update from 0.1.0 runs this file as well.
+-- mode never moves a live rotation and a pool only shadow rules use still rotates. The pool's
+-- trigger drops them with the pool; they are owned by leadroute._rotation_counters.owner
+-- (86_operations.sql), so they also go away with the extension and pg_dump keeps their
+-- positions. Not by pools.id: pg_get_serial_sequence('leadroute.pools', 'id') must name the
+-- pools' own id sequence. CREATE OR REPLACE: the updates from 0.1.0 and 0.2.0 run this file.
 CREATE OR REPLACE FUNCTION leadroute._pool_cursor_name(pool_id bigint) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   SET search_path = pg_catalog, pg_temp
@@ -33,14 +35,14 @@ BEGIN
                                 'round-robin turns of pool ' || pool_id
                                 || CASE WHEN seq LIKE '%\_shadow' THEN ' for shadow rulesets' ELSE '' END);
     END IF;
-    -- Also when the sequence exists already: pg_dump restores it (with its position) but not
-    -- its ownership by pools.id, which makes it go away with the pool or the extension.
-    EXECUTE pg_catalog.format('ALTER SEQUENCE leadroute.%I OWNED BY leadroute.pools.id', seq);
+    -- Also when the sequence exists already: an older version owned it by pools.id, and a
+    -- dump restored into a fresh database may bring it without its owner.
+    EXECUTE pg_catalog.format('ALTER SEQUENCE leadroute.%I OWNED BY leadroute._rotation_counters.owner', seq);
   END LOOP;
 END
 $body$;
 COMMENT ON FUNCTION leadroute._pool_counters(bigint) IS
-  'Internal: creates a pool''s two turn counters (live and shadow) if missing, owned by the pool';
+  'Internal: creates a pool''s two turn counters (live and shadow) if missing (owned by _rotation_counters.owner: dropped with the extension, not found by pg_get_serial_sequence on pools)';
 
 CREATE OR REPLACE FUNCTION leadroute._pool_cursor() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER

@@ -31,7 +31,8 @@ INSERT INTO leadroute.metric_settings (name, value, description, shipped) VALUES
 
 CREATE TABLE leadroute.alert_thresholds (
   alert       text PRIMARY KEY CHECK (alert IN ('fallback_rate', 'sla_breach_rate', 'manual_reassignment_rate',
-                                                 'high_intent_assignment_seconds', 'dead_letters')),
+                                                 'high_intent_assignment_seconds', 'dead_letters',
+                                                 'escalation_minutes_since_success')),
   threshold   numeric NOT NULL CHECK (threshold >= 0),
   description text,
   shipped     boolean NOT NULL DEFAULT false
@@ -46,7 +47,8 @@ INSERT INTO leadroute.alert_thresholds (alert, threshold, description, shipped) 
   ('sla_breach_rate', 0.15, 'Share of leads with a decided SLA whose first contact came after the due time (or never)', true),
   ('manual_reassignment_rate', 0.20, 'Share of leads routed to a rep whose owner was changed by hand within 48 hours', true),
   ('high_intent_assignment_seconds', 120, 'Average seconds from capture to first assignment of high-intent leads', true),
-  ('dead_letters', 0, 'Notifications whose delivery gave up (dead-lettered after delivery_settings.max_attempts attempts)', true);
+  ('dead_letters', 0, 'Notifications whose delivery gave up (dead-lettered after delivery_settings.max_attempts attempts)', true),
+  ('escalation_minutes_since_success', 10, 'Minutes since the pg_cron job leadroute-sla last escalated successfully in this database (it stops after a failover to a node on another port until schedule_jobs() repairs it)', true);
 
 -- Validates a settings row; a new reporting time zone drops the rollups (they are per day in
 -- that zone) and the views compute live until refresh_metrics() rebuilds them.
@@ -543,6 +545,32 @@ COMMENT ON COLUMN leadroute.metrics_rule_hits.hits_7d IS 'Decisions by the rule 
 COMMENT ON COLUMN leadroute.metrics_rule_hits.hits_30d IS 'Decisions by the rule in the last 30 days';
 COMMENT ON COLUMN leadroute.metrics_rule_hits.last_hit_at IS 'The rule''s latest decision (NULL: never)';
 
+-- SLA escalation's health for the alerts (issue 19): minutes since the leadroute-sla job last
+-- succeeded in this database, from pg_cron's run history; since its first failure when it never
+-- succeeded. NULL when pg_cron is not installed in this database, on a standby, or before any run.
+-- The copy in the 0.2.0 -> 0.3.0 update must stay the same.
+CREATE FUNCTION leadroute._escalation_minutes(clock timestamptz) RETURNS numeric
+  LANGUAGE plpgsql STABLE SECURITY DEFINER
+  SET search_path = pg_catalog, pg_temp
+  AS $body$
+DECLARE
+  since timestamptz;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension e WHERE e.extname OPERATOR(pg_catalog.=) 'pg_cron')
+     OR pg_catalog.pg_is_in_recovery() THEN
+    RETURN NULL;
+  END IF;
+  EXECUTE 'SELECT coalesce(max(d.end_time) FILTER (WHERE d.status = ''succeeded''), min(d.start_time) FILTER (WHERE d.status = ''failed''))'
+          '  FROM cron.job_run_details d'
+          ' WHERE d.database = current_database() AND d.command LIKE ''%leadroute.escalate_overdue()%'''
+    INTO since;
+  -- The jobs' health is a fact of the present: a moment after now is judged as now.
+  RETURN GREATEST(pg_catalog.round((EXTRACT(epoch FROM LEAST(clock, pg_catalog.now()) - since) / 60)::numeric, 1), 0);
+END
+$body$;
+COMMENT ON FUNCTION leadroute._escalation_minutes(timestamptz) IS
+  'Internal: minutes since the pg_cron job leadroute-sla last succeeded in this database (alert escalation_minutes_since_success)';
+
 -- The alert values over the window, computed as the owner (the analyst reads no table).
 CREATE FUNCTION leadroute._alert_values(OUT alert text, OUT value numeric)
   RETURNS SETOF record
@@ -573,6 +601,7 @@ CREATE FUNCTION leadroute._alert_values(OUT alert text, OUT value numeric)
   UNION ALL SELECT 'high_intent_assignment_seconds', round(high_intent_seconds::numeric, 3) FROM recent
   UNION ALL SELECT 'dead_letters', count(*)::numeric FROM settings s JOIN leadroute.notifications n
                     ON n.dead_at > s.now - s.win AND n.dead_at <= s.now
+  UNION ALL SELECT 'escalation_minutes_since_success', leadroute._escalation_minutes(s.now) FROM settings s
 $$;
 COMMENT ON FUNCTION leadroute._alert_values() IS 'Internal: the values behind leadroute.alerts';
 
@@ -580,8 +609,8 @@ CREATE VIEW leadroute.alerts AS
 SELECT t.alert, v.value, t.threshold, coalesce(v.value > t.threshold, false) AS firing
   FROM leadroute.alert_thresholds t JOIN leadroute._alert_values() v ON v.alert = t.alert;
 COMMENT ON VIEW leadroute.alerts IS
-  'The guide''s alerts over the alert window (metric_settings): each value against its threshold (alert_thresholds)';
-COMMENT ON COLUMN leadroute.alerts.alert IS 'fallback_rate, sla_breach_rate, manual_reassignment_rate, high_intent_assignment_seconds or dead_letters';
+  'The guide''s alerts over the alert window (metric_settings), dead-lettered notifications, and SLA escalation''s health (minutes since leadroute-sla last succeeded): each value against its threshold (alert_thresholds)';
+COMMENT ON COLUMN leadroute.alerts.alert IS 'fallback_rate, sla_breach_rate, manual_reassignment_rate, high_intent_assignment_seconds, dead_letters or escalation_minutes_since_success';
 COMMENT ON COLUMN leadroute.alerts.value IS 'The value over the leads captured in the window (NULL: no such leads); for dead_letters, the notifications dead-lettered in the window';
 COMMENT ON COLUMN leadroute.alerts.threshold IS 'From leadroute.alert_thresholds';
 COMMENT ON COLUMN leadroute.alerts.firing IS 'value > threshold';

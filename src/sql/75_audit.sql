@@ -1,7 +1,7 @@
 -- The monthly audit (issue 9, the guide's "audit monthly, not annually"): leadroute.audit() lists
 -- what is wrong or drifting in the configuration, each finding with a severity and a fix.
 -- This file is also part of the updates from 0.1.0 and 0.2.0 (src/sql/upgrades/): it is
--- self-contained and only replaces functions, so it can be included again.
+-- self-contained, CREATE OR REPLACE only.
 
 CREATE OR REPLACE FUNCTION leadroute._condition_fields(condition text) RETURNS text[]
   LANGUAGE c STRICT IMMUTABLE PARALLEL SAFE
@@ -249,7 +249,10 @@ BEGIN
              GROUP BY r.queue) q
   )
   SELECT f.severity, f.finding, f.object, f.detail, f.suggested_fix
-    FROM findings f
+    FROM (SELECT * FROM findings
+          UNION ALL
+          -- The pg_cron jobs: escalation that does not run here or does not succeed (issue 19).
+          SELECT * FROM leadroute._operations_findings(clock)) f
    ORDER BY CASE f.severity WHEN 'error' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END, f.finding, f.object;
 END
 $body$;

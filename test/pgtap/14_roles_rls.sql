@@ -24,7 +24,7 @@ INSERT INTO expected
 SELECT 'leadroute_admin', t, 'DELETE,INSERT,SELECT,UPDATE'
   FROM unnest(ARRAY['reps', 'pools', 'pool_members', 'rules', 'freemail_domains', 'accounts', 'account_domains',
                     'time_off', 'territories', 'sla_policies', 'leads', 'metric_settings', 'alert_thresholds',
-                    'rulesets', 'queues', 'delivery_settings']) t
+                    'rulesets', 'queues', 'delivery_settings', 'retention']) t
 -- The endpoints' secret column is write-only for the admin: no table-level SELECT.
 UNION ALL SELECT 'leadroute_admin', 'delivery_endpoints', 'DELETE,INSERT,UPDATE'
 UNION ALL SELECT 'leadroute_admin', t, 'SELECT'
@@ -35,7 +35,7 @@ UNION ALL SELECT r, v, 'SELECT'
        unnest(ARRAY['metrics_speed_to_lead', 'metrics_speed_to_contact', 'metrics_fallback_rate', 'metrics_sla_adherence',
                     'metrics_routing_accuracy', 'metrics_conversion', 'metrics_rep_load', 'metrics_fairness',
                     'metrics_rule_hits', 'alerts', 'shadow_summary']) v
-UNION ALL SELECT 'leadroute_analyst', t, 'SELECT' FROM unnest(ARRAY['metric_settings', 'alert_thresholds']) t
+UNION ALL SELECT 'leadroute_analyst', t, 'SELECT' FROM unnest(ARRAY['metric_settings', 'alert_thresholds', 'retention']) t
 UNION ALL SELECT 'leadroute_admin', 'config_history', 'SELECT'
 UNION ALL SELECT r, 'config_changes', 'SELECT' FROM unnest(ARRAY['leadroute_admin', 'leadroute_analyst']) r
 UNION ALL SELECT 'leadroute_ingest', 'leads', 'INSERT'
@@ -56,7 +56,7 @@ SELECT results_eq(
      WHERE p.pronamespace = 'leadroute'::regnamespace AND has_function_privilege(r, p.oid, 'EXECUTE')
      GROUP BY 1 ORDER BY 1$$,
   $$VALUES ('leadroute_agent'::text, 'ack_notifications,claim_notifications,fail_notification,outbox_depth'::text),
-           ('leadroute_analyst', '_alert_values,_metric_live_facts,_metric_live_pool_assignments,_metrics_rep_load,_metrics_rule_hits,_unreachable_rules,audit,backtest,backtest,backtest_summary,backtest_summary,config_at,config_at,document'),
+           ('leadroute_analyst', '_alert_values,_metric_live_facts,_metric_live_pool_assignments,_metrics_rep_load,_metrics_rule_hits,_unreachable_rules,audit,backtest,backtest,backtest_summary,backtest_summary,config_at,config_at,document,job_health,queue_depths,routing_stats,version_info'),
            ('leadroute_ingest', '_new_lead_id'),
            ('leadroute_rep', '_rep_id_of,_rep_may_reassign,current_rep_id,record_contact')$$,
   'ingest, analyst, rep and agent may call only the functions behind their rights');

@@ -47,6 +47,10 @@ version=$(q lr_upgrade "SELECT extversion FROM pg_extension WHERE extname = 'lea
 report $? "leads (byte for byte), decisions, assignments, notifications and configuration survived"
 [ "$(q lr_upgrade "SELECT string_agg(sequencename || '=' || coalesce(last_value, 0), ',' ORDER BY sequencename) FROM pg_sequences WHERE sequencename ~ '^_pool_turns_[0-9]+\$'")" = "$turns_before" ]
 report $? "round-robin positions survived"
+[ "$(q lr_upgrade "SELECT pg_get_serial_sequence('leadroute.pools', 'id')")" = leadroute.pools_id_seq ] &&
+  [ "$(q lr_upgrade "SELECT count(*) FROM pg_depend WHERE refobjid = 'leadroute.pools'::regclass AND classid = 'pg_class'::regclass
+                       AND deptype = 'a' AND objid::regclass::text LIKE 'leadroute._pool_turns_%'")" = 0 ]
+report $? "the rotation counters are no longer owned by pools.id (pg_get_serial_sequence names pools_id_seq)"
 
 # Behaviour after the update.
 lead=$(q lr_upgrade "INSERT INTO leadroute.leads (email, country, source, employees) VALUES ('after@update.example', 'US', 'demo_request', 50) RETURNING owner_id IS NOT NULL AND rule_id IS NOT NULL")
