@@ -189,7 +189,7 @@ SELECT is((SELECT count(*) FROM leadroute.metrics_speed_to_lead), 0::bigint, 'TR
 
 -- Who may read what: the analyst reads the views and settings, nothing else.
 CREATE ROLE metrics_analyst_test IN ROLE leadroute_analyst;
-SELECT is(pg_temp.as_role('metrics_analyst_test', 'SELECT count(*) FROM leadroute.alerts'), '5', 'the analyst reads alerts');
+SELECT is(pg_temp.as_role('metrics_analyst_test', 'SELECT count(*) FROM leadroute.alerts'), '6', 'the analyst reads alerts');
 SELECT is(pg_temp.as_role('metrics_analyst_test', 'SELECT count(*) FROM leadroute.metrics_rep_load'), '3', 'and rep load');
 SELECT is(pg_temp.as_role('metrics_analyst_test', 'SELECT count(*) FROM leadroute.metrics_fairness'), '0',
           'and fairness (empty: TRUNCATE leads took the leads'' assignments with them)');

@@ -81,7 +81,7 @@ SELECT is((SELECT v FROM got WHERE k = 'preview'), '1', 'preview matches the acc
 SELECT is((SELECT v FROM got WHERE k = 'email_domain'), 'example.co.uk', 'email_domain works');
 SELECT is((SELECT v FROM got WHERE k = 'normalize_company'), 'acme', 'normalize_company works');
 SELECT is((SELECT v FROM got WHERE k = 'refresh'), 'true', 'refresh_metrics works');
-SELECT is((SELECT v FROM got WHERE k = 'views'), '3/5/2', 'the metric views work');
+SELECT is((SELECT v FROM got WHERE k = 'views'), '3/6/2', 'the metric views work');
 SELECT is((SELECT v::timestamptz FROM got WHERE k = 'business minutes'), '2026-03-05 17:00+00'::timestamptz,
           'add_business_minutes works');
 SELECT is_empty($$SELECT DISTINCT what FROM trap.calls$$, 'no planted function or operator ran inside leadroute');
