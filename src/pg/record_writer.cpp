@@ -651,11 +651,6 @@ void set_lead_being_inserted(int64_t lead_id) {
   g_being_inserted = lead_id;
 }
 
-void write_record_now(PendingRecord&& record, Oid owner) {
-  pending().push_back(std::move(record));
-  flush_records(pending().back().nest_level, owner);
-}
-
 void register_transaction_callbacks() {
   RegisterXactCallback(xact_callback, nullptr);
   RegisterSubXactCallback(subxact_callback, nullptr);

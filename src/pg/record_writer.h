@@ -72,8 +72,6 @@ bool buffer_record(PendingRecord&& record);
 // Writes buffered rows produced at `min_level` or deeper (C style: may ereport). Runs as the
 // extension owner.
 void flush_records(int min_level, Oid owner);
-// Writes one record immediately (reroute).
-void write_record_now(PendingRecord&& record, Oid owner);
 bool has_pending_records();
 
 // Assignments to `rep_id` decided at or after `since` and not written yet (daily caps count them).

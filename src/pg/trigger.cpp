@@ -29,7 +29,6 @@ struct RowWorkspace {
   HeapTuple base_tuple = nullptr;  // the row as inserted, or as the enrichment function returned it
   std::string error;
   int error_sqlstate = 0;
-  std::string payload;
   bool routing_active = false;
   // ON CONFLICT: the table has unique indexes besides the primary key (check_conflicts), the id
   // was supplied (check_primary_key), and the row would conflict (conflict: it is not routed).

@@ -19,8 +19,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)leadroute::account_domain(input, &domain);
   std::string company = leadroute::normalize_company(input);
   (void)leadroute::country_code(input);
-  size_t half = size / 2;
-  (void)leadroute::company_similarity(input.substr(0, half), input.substr(half));
   // Normalizing twice changes nothing.
   if (leadroute::normalize_company(company) != company && !company.empty()) {
     // Suffix stripping can expose another suffix ("acme co inc" → "acme co" → "acme"); the second

@@ -193,30 +193,4 @@ std::vector<Token> tokenize(std::string_view s) {
   return out;
 }
 
-const char* token_description(Tok t) {
-  switch (t) {
-    case Tok::Ident:
-    case Tok::QuotedIdent:
-      return "a field name";
-    case Tok::String:
-      return "a string";
-    case Tok::Number:
-      return "a number";
-    case Tok::LParen:
-      return "\"(\"";
-    case Tok::RParen:
-      return "\")\"";
-    case Tok::Comma:
-      return "\",\"";
-    case Tok::Dot:
-      return "\".\"";
-    case Tok::Minus:
-      return "\"-\"";
-    case Tok::End:
-      return "the end of the condition";
-    default:
-      return "an operator or keyword";
-  }
-}
-
 }  // namespace leadroute::detail

@@ -50,6 +50,4 @@ struct Token {
 // Throws ConditionError on an unexpected character or an unterminated string.
 std::vector<Token> tokenize(std::string_view source);
 
-const char* token_description(Tok t);
-
 }  // namespace leadroute::detail

@@ -1,7 +1,6 @@
 #include "core/lead/company.h"
 
 #include <algorithm>
-#include <set>
 #include <vector>
 
 #include "core/lead/text.h"
@@ -195,34 +194,6 @@ std::string normalize_company(std::string_view name) {
     out += t;
   }
   return out;
-}
-
-namespace {
-
-// pg_trgm's trigrams: each word padded with two spaces in front and one behind.
-std::set<std::string> trigrams(std::string_view s) {
-  std::set<std::string> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && s[i] == ' ') ++i;
-    size_t start = i;
-    while (i < s.size() && s[i] != ' ') ++i;
-    if (start == i) break;
-    std::string word = "  " + std::string(s.substr(start, i - start)) + " ";
-    for (size_t k = 0; k + 3 <= word.size(); ++k) out.insert(word.substr(k, 3));
-  }
-  return out;
-}
-
-}  // namespace
-
-double company_similarity(std::string_view a, std::string_view b) {
-  auto ta = trigrams(a);
-  auto tb = trigrams(b);
-  if (ta.empty() || tb.empty()) return 0;
-  size_t common = 0;
-  for (const auto& t : ta) common += tb.count(t);
-  return static_cast<double>(common) / static_cast<double>(ta.size() + tb.size() - common);
 }
 
 }  // namespace leadroute

@@ -13,7 +13,4 @@ namespace leadroute {
 // joined by single spaces. Returns "" when nothing is left.
 std::string normalize_company(std::string_view name);
 
-// Trigram similarity (pg_trgm's definition) of two normalized names, 0..1.
-double company_similarity(std::string_view a, std::string_view b);
-
 }  // namespace leadroute

@@ -51,13 +51,6 @@ TEST(NormalizeCompany, HostileInput) {
   EXPECT_EQ(normalize_company("株式会社トヨタ"), "株式会社トヨタ");
 }
 
-TEST(CompanySimilarity, TrigramsLikePgTrgm) {
-  EXPECT_DOUBLE_EQ(company_similarity("acme", "acme"), 1.0);
-  EXPECT_GT(company_similarity("acme corporation", "acme corp"), 0.4);
-  EXPECT_LT(company_similarity("acme", "globex"), 0.1);
-  EXPECT_DOUBLE_EQ(company_similarity("", "acme"), 0.0);
-}
-
 }  // namespace
 }  // namespace leadroute
 
