@@ -28,7 +28,6 @@ CREATE TABLE leadroute.delivery_settings (
   max_attempts  integer NOT NULL DEFAULT 8 CHECK (max_attempts BETWEEN 1 AND 100),
   retry_base    interval NOT NULL DEFAULT '10 seconds' CHECK (retry_base > interval '0'),
   retry_max     interval NOT NULL DEFAULT '1 hour',
-  retention     interval NOT NULL DEFAULT '30 days' CHECK (retention >= interval '0'),
   CONSTRAINT delivery_settings_admin CHECK ((admin_channel IS NULL) = (admin_address IS NULL)),
   CONSTRAINT delivery_settings_retry CHECK (retry_max >= retry_base)
 );
@@ -39,16 +38,14 @@ COMMENT ON COLUMN leadroute.delivery_settings.admin_address IS 'The admins'' add
 COMMENT ON COLUMN leadroute.delivery_settings.max_attempts IS 'Attempts before a notification is dead-lettered (default 8)';
 COMMENT ON COLUMN leadroute.delivery_settings.retry_base IS 'Wait after the first failure; doubles with each attempt, with jitter (default 10 seconds)';
 COMMENT ON COLUMN leadroute.delivery_settings.retry_max IS 'Longest wait between attempts (default 1 hour)';
-COMMENT ON COLUMN leadroute.delivery_settings.retention IS 'Delivered notifications older than this are purged by the leadroute-outbox job (default 30 days)';
 
 CREATE FUNCTION leadroute._delivery_policy(OUT admin_channel text, OUT admin_address text,
-    OUT max_attempts integer, OUT retry_base interval, OUT retry_max interval, OUT retention interval)
+    OUT max_attempts integer, OUT retry_base interval, OUT retry_max interval)
   LANGUAGE sql STABLE
   SET search_path = pg_catalog, pg_temp
   AS $$
   SELECT s.admin_channel, s.admin_address, coalesce(s.max_attempts, 8),
-         coalesce(s.retry_base, interval '10 seconds'), coalesce(s.retry_max, interval '1 hour'),
-         coalesce(s.retention, interval '30 days')
+         coalesce(s.retry_base, interval '10 seconds'), coalesce(s.retry_max, interval '1 hour')
     FROM (SELECT 1) one LEFT JOIN leadroute.delivery_settings s ON true
 $$;
 COMMENT ON FUNCTION leadroute._delivery_policy() IS 'Internal: the delivery settings, with their defaults';
@@ -358,21 +355,5 @@ $$;
 COMMENT ON FUNCTION leadroute.outbox_depth() IS
   'Undelivered notifications: ready to claim, waiting for a retry, claimed (in flight), dead-lettered; and the age of the oldest ready one';
 
--- Delivered rows older than the retention (delivery_settings) go; dead letters stay until a
--- person deletes them. Bounded per call; the leadroute-outbox job calls it every hour.
-CREATE FUNCTION leadroute.purge_notifications(older_than interval DEFAULT NULL,
-    max_rows integer DEFAULT 100000) RETURNS bigint
-  LANGUAGE sql VOLATILE SECURITY DEFINER
-  SET search_path = pg_catalog, pg_temp
-  AS $$
-  WITH doomed AS (
-    SELECT n.id FROM leadroute.notifications n
-     WHERE n.delivered_at < pg_catalog.now()
-             - coalesce(older_than, (SELECT p.retention FROM leadroute._delivery_policy() p))
-     ORDER BY n.id LIMIT max_rows
-  ), gone AS (
-    DELETE FROM leadroute.notifications n USING doomed d WHERE n.id OPERATOR(pg_catalog.=) d.id RETURNING 1)
-  SELECT pg_catalog.count(*) FROM gone
-$$;
-COMMENT ON FUNCTION leadroute.purge_notifications(interval, integer) IS
-  'Deletes up to max_rows delivered notifications older than older_than (default: delivery_settings.retention); returns how many';
+-- Delivered notifications are purged by purge_notifications() (87_operations_functions.sql), with
+-- the retention of leadroute.retention: one setting and one routine for every kind of history.

@@ -1,6 +1,6 @@
 -- pg_cron jobs: leadroute-sla runs escalate_overdue() every minute, leadroute-metrics runs
--- refresh_metrics() every ten minutes, leadroute-outbox purges delivered notifications hourly,
--- leadroute-retention runs purge_history() daily. DROP EXTENSION removes them (86_operations.sql);
+-- refresh_metrics() every ten minutes, leadroute-retention runs purge_history() daily (traces,
+-- delivered notifications, shadow decisions, config history). DROP EXTENSION removes them (86_operations.sql);
 -- each job's command also unschedules itself once the extension is gone. CREATE OR REPLACE only:
 -- the update from 0.2.0 includes this file.
 CREATE OR REPLACE FUNCTION leadroute._cron_jobs(OUT job text, OUT schedule text, OUT call text, OUT every text)
@@ -9,7 +9,6 @@ CREATE OR REPLACE FUNCTION leadroute._cron_jobs(OUT job text, OUT schedule text,
   SET search_path = pg_catalog, pg_temp
   AS $$ VALUES ('leadroute-sla', '* * * * *', 'leadroute.escalate_overdue()', 'every minute'),
                ('leadroute-metrics', '*/10 * * * *', 'leadroute.refresh_metrics()', 'every ten minutes'),
-               ('leadroute-outbox', '17 * * * *', 'leadroute.purge_notifications()', 'every hour'),
                ('leadroute-retention', '17 3 * * *', 'leadroute.purge_history()', 'every day at 03:17 GMT') $$;
 COMMENT ON FUNCTION leadroute._cron_jobs() IS 'Internal: the pg_cron jobs of leadroute';
 
@@ -83,7 +82,7 @@ BEGIN
 END
 $body$;
 COMMENT ON FUNCTION leadroute.schedule_jobs() IS
-  'Schedules (and repairs after a failover) the pg_cron jobs leadroute-sla (escalate_overdue, every minute), leadroute-metrics (refresh_metrics, every ten minutes), leadroute-outbox (purge_notifications, every hour) and leadroute-retention (purge_history, daily), or says how to when pg_cron is missing or lives in another database';
+  'Schedules (and repairs after a failover) the pg_cron jobs leadroute-sla (escalate_overdue, every minute), leadroute-metrics (refresh_metrics, every ten minutes) and leadroute-retention (purge_history, daily), or says how to when pg_cron is missing or lives in another database';
 
 CREATE OR REPLACE FUNCTION leadroute.unschedule_jobs() RETURNS integer
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -107,4 +106,4 @@ BEGIN
   RETURN n;
 END
 $body$;
-COMMENT ON FUNCTION leadroute.unschedule_jobs() IS 'Removes the pg_cron jobs leadroute-sla, leadroute-metrics, leadroute-outbox and leadroute-retention; returns how many were removed';
+COMMENT ON FUNCTION leadroute.unschedule_jobs() IS 'Removes the pg_cron jobs leadroute-sla, leadroute-metrics and leadroute-retention; returns how many were removed';

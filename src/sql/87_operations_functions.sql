@@ -127,6 +127,29 @@ END
 $body$;
 COMMENT ON FUNCTION leadroute._retention_changed() IS 'Internal: checks a retention row as it is written';
 
+-- Delivered notifications older than leadroute.retention's delivered_notifications (or than
+-- older_than) go; dead letters and undelivered rows stay. Bounded per call. purge_history() calls
+-- it (pg_cron job leadroute-retention); an admin may call it with a shorter interval.
+CREATE OR REPLACE FUNCTION leadroute.purge_notifications(older_than interval DEFAULT NULL,
+    max_rows integer DEFAULT 100000) RETURNS bigint
+  LANGUAGE sql VOLATILE SECURITY DEFINER
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+  WITH keep AS (
+    SELECT coalesce(older_than, (SELECT r.keep FROM leadroute.retention r
+                                  WHERE r.data OPERATOR(pg_catalog.=) 'delivered_notifications')) AS span
+  ), doomed AS (
+    SELECT n.id FROM leadroute.notifications n, keep k
+     WHERE k.span IS NOT NULL
+       AND n.delivered_at OPERATOR(pg_catalog.<) (pg_catalog.now() OPERATOR(pg_catalog.-) k.span)
+     ORDER BY n.id LIMIT max_rows
+  ), gone AS (
+    DELETE FROM leadroute.notifications n USING doomed d WHERE n.id OPERATOR(pg_catalog.=) d.id RETURNING 1)
+  SELECT pg_catalog.count(*) FROM gone
+$$;
+COMMENT ON FUNCTION leadroute.purge_notifications(interval, integer) IS
+  'Deletes up to max_rows delivered notifications older than older_than (default: leadroute.retention, delivered_notifications; NULL there = keep them); returns how many';
+
 -- The purge changes nothing the metrics read (traces are not facts; the rows it deletes are not
 -- read by any metric view), so it runs with the metric triggers off (session_replication_role).
 CREATE OR REPLACE FUNCTION leadroute.purge_history(max_rows integer DEFAULT 100000)
@@ -159,10 +182,7 @@ BEGIN
                          WHERE x.trace IS NOT NULL AND x.decided_at OPERATOR(pg_catalog.<) cutoff LIMIT max_rows);
         GET DIAGNOSTICS n = ROW_COUNT;
       WHEN 'delivered_notifications' THEN
-        DELETE FROM leadroute.notifications o
-         WHERE o.id IN (SELECT x.id FROM leadroute.notifications x
-                         WHERE x.delivered_at IS NOT NULL AND x.delivered_at OPERATOR(pg_catalog.<) cutoff LIMIT max_rows);
-        GET DIAGNOSTICS n = ROW_COUNT;
+        n := leadroute.purge_notifications(pg_catalog.now() OPERATOR(pg_catalog.-) cutoff, max_rows);
       WHEN 'shadow_decisions' THEN
         DELETE FROM leadroute.shadow_decisions s
          WHERE s.id IN (SELECT x.id FROM leadroute.shadow_decisions x

@@ -116,8 +116,8 @@ SELECT ok((SELECT detail LIKE '%connection failed%' FROM leadroute.audit() WHERE
           'audit() reports SLA escalation that has not succeeded recently, with the last error');
 SELECT ok((SELECT firing AND value >= 29 FROM leadroute.alerts WHERE alert = 'escalation_minutes_since_success'),
           'alerts: escalation_minutes_since_success fires when leadroute-sla has not succeeded for 10 minutes');
-SELECT is((SELECT count(*) FROM leadroute.job_health() WHERE scheduled AND points_here), 4::bigint,
-          'job_health(): the four jobs are scheduled here');
+SELECT is((SELECT count(*) FROM leadroute.job_health() WHERE scheduled AND points_here), 3::bigint,
+          'job_health(): the three jobs are scheduled here');
 
 -- ---- version_info ----------------------------------------------------------------------------
 SELECT results_eq($$SELECT component FROM leadroute.version_info() WHERE version IS NOT NULL AND version <> '' ORDER BY 1$$,

@@ -89,7 +89,7 @@ for check in \
   "SELECT count(*) > 0 FROM leadroute.config_at(now())" \
   "SELECT count(*) > 0 FROM leadroute.backtest('SELECT email, country, source, employees FROM leadroute.leads')" \
   "SELECT count(*) = 7 FROM leadroute.version_info()" \
-  "SELECT count(*) = 4 FROM leadroute.job_health()"; do
+  "SELECT count(*) = 3 FROM leadroute.job_health()"; do
   [ "$(s "$check" 2>>"$out/standby-reads.log")" = t ] || failed="$failed
 $check"
 done
@@ -118,10 +118,10 @@ for _ in $(seq 1 100); do [ "$(s "SELECT pg_is_in_recovery()")" = f ] && break; 
 [ "$(s "SELECT pg_is_in_recovery()")" = f ]; report $? "the standby is promoted after the primary fails"
 
 # Post-promotion checklist (docs/operations.md).
-[ "$(s "SELECT count(*) FROM leadroute.audit() WHERE finding = 'job_points_elsewhere'")" = 4 ]
-report $? "audit() on the new primary: the four jobs still point at the old primary's port $primary_port"
+[ "$(s "SELECT count(*) FROM leadroute.audit() WHERE finding = 'job_points_elsewhere'")" = 3 ]
+report $? "audit() on the new primary: the three jobs still point at the old primary's port $primary_port"
 s "SELECT leadroute.schedule_jobs()" >"$out/schedule.log" 2>&1
-[ "$(s "SELECT count(*) FROM cron.job WHERE nodeport = $standby_port AND database = current_database()")" = 4 ] &&
+[ "$(s "SELECT count(*) FROM cron.job WHERE nodeport = $standby_port AND database = current_database()")" = 3 ] &&
   [ "$(s "SELECT count(*) FROM leadroute.audit() WHERE finding LIKE 'job_%'")" = 0 ]
 report $? "schedule_jobs() points them at port $standby_port, and audit() is clean" "$(cat "$out/schedule.log")"
 
