@@ -10,19 +10,27 @@ CREATE OR REPLACE VIEW leadroute.my_leads WITH (security_barrier) AS
 COMMENT ON VIEW leadroute.my_leads IS
   'The leads the current rep owns (reps.db_role = CURRENT_USER); a rep works them here (status, first_contact_at, owner_id with reps.may_reassign)';
 
--- The view's columns say what the table's say.
-DO $comments$
+-- A view's columns say what its table's say (my_leads here, config_changes in 71_config_at.sql).
+CREATE OR REPLACE FUNCTION leadroute._comment_columns_like(target regclass, source regclass)
+  RETURNS void
+  LANGUAGE plpgsql
+  SET search_path = pg_catalog, pg_temp
+  AS $body$
 DECLARE
   c record;
 BEGIN
   FOR c IN SELECT a.attname, pg_catalog.col_description(a.attrelid, a.attnum) AS note
              FROM pg_catalog.pg_attribute a
-            WHERE a.attrelid OPERATOR(pg_catalog.=) 'leadroute.leads'::pg_catalog.regclass
-              AND a.attnum > 0 AND NOT a.attisdropped LOOP
-    EXECUTE pg_catalog.format('COMMENT ON COLUMN leadroute.my_leads.%I IS %L', c.attname, c.note);
+            WHERE a.attrelid OPERATOR(pg_catalog.=) source AND a.attnum > 0 AND NOT a.attisdropped LOOP
+    EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', target, c.attname, c.note);
   END LOOP;
 END
-$comments$;
+$body$;
+COMMENT ON FUNCTION leadroute._comment_columns_like(regclass, regclass) IS
+  'Internal (install and update scripts): gives each column of a view the comment of the same column of its table';
+REVOKE ALL ON FUNCTION leadroute._comment_columns_like(regclass, regclass) FROM PUBLIC;
+SELECT leadroute._comment_columns_like('leadroute.my_leads', 'leadroute.leads');
+
 
 REVOKE ALL ON leadroute.my_leads FROM PUBLIC;
 -- A rep reads its leads and may change only what working them needs.

@@ -20,19 +20,7 @@ CREATE OR REPLACE VIEW leadroute.config_changes WITH (security_barrier) AS
 COMMENT ON VIEW leadroute.config_changes IS
   'config_history as the querying role may see it: for roles that cannot read reps.notify_address and reps.db_role (the analyst) those keys are left out of the rep rows';
 
--- The view's columns say what the table's say.
-DO $comments$
-DECLARE
-  c record;
-BEGIN
-  FOR c IN SELECT a.attname, pg_catalog.col_description(a.attrelid, a.attnum) AS note
-             FROM pg_catalog.pg_attribute a
-            WHERE a.attrelid OPERATOR(pg_catalog.=) 'leadroute.config_history'::pg_catalog.regclass
-              AND a.attnum > 0 AND NOT a.attisdropped LOOP
-    EXECUTE pg_catalog.format('COMMENT ON COLUMN leadroute.config_changes.%I IS %L', c.attname, c.note);
-  END LOOP;
-END
-$comments$;
+SELECT leadroute._comment_columns_like('leadroute.config_changes', 'leadroute.config_history');
 
 -- The rows of a configuration table at a past moment. A row's state is its latest recorded
 -- change at or before `at`; the snapshot taken when the history began counts for every earlier
