@@ -167,7 +167,7 @@ Fetched fetch_row(SPITupleTable* tuples, uint64 r) {
   bool isnull;
   f.lead = SPI_getbinval(tuple, desc, 1, &isnull);
   Datum captured = SPI_getbinval(tuple, desc, 2, &isnull);
-  f.at_us = isnull ? 0 : DatumGetTimestampTz(captured) + kUnixEpochShiftUs;
+  f.at_us = isnull ? 0 : to_unix(DatumGetTimestampTz(captured));
   f.owner = SPI_getvalue(tuple, desc, 3);
   f.has_owner_column = DatumGetBool(SPI_getbinval(tuple, desc, 4, &isnull));
   f.id = SPI_getvalue(tuple, desc, 5);
@@ -263,7 +263,7 @@ void run_backtest(FunctionCallInfo fcinfo) {
           company.kind == ValueKind::Text ? std::optional<std::string>(company.text) : std::nullopt,
           &nl[3]);
       nl[4] = f.at_us == 0;
-      v[4] = nl[4] ? 0 : TimestampTzGetDatum(f.at_us - kUnixEpochShiftUs);
+      v[4] = nl[4] ? 0 : TimestampTzGetDatum(to_pg(f.at_us));
       v[5] = CStringGetTextDatum(lead_status_name(d.status));
       v[6] = int8_or_null(d.owner_id, &nl[6]);
       const Rep* predicted = d.owner_id ? config.rep(*d.owner_id) : nullptr;

@@ -60,7 +60,7 @@ std::string decision_summary_json(const Decision& d, const LeadValues& lead) {
   if (d.sla_due_us) {
     // The same ISO 8601 form as jsonb_build_object gives a timestamptz (the notification payload).
     char buf[MAXDATELEN + 1];
-    TimestampTz due = *d.sla_due_us - kUnixEpochShiftUs;
+    TimestampTz due = to_pg(*d.sla_due_us);
     pg_call([&] { JsonEncodeDateTime(buf, TimestampTzGetDatum(due), TIMESTAMPTZOID, nullptr); });
     w.value(std::string_view(buf));
   } else {

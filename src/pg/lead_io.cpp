@@ -310,7 +310,7 @@ HeapTuple write_lead_outputs(const LeadLayout& layout, TupleDesc tupdesc, HeapTu
     set_opt_int8(layout.pool_id, d.pool_id);
     set_opt_int8(layout.sla_policy_id, d.sla_policy_id);
     if (d.sla_due_us)
-      set(layout.sla_due_at, TimestampTzGetDatum(*d.sla_due_us - kUnixEpochShiftUs), false);
+      set(layout.sla_due_at, TimestampTzGetDatum(to_pg(*d.sla_due_us)), false);
     else
       set(layout.sla_due_at, 0, true);
   }

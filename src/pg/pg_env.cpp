@@ -379,12 +379,12 @@ void PgEnvBase::find_accounts(AccountLookup lookup, std::string_view key, double
 
 int64_t PgEnvBase::now_us() {
   TimestampTz now = pg_call([] { return routing_now(); });
-  return static_cast<int64_t>(now) + kUnixEpochShiftUs;
+  return to_unix(now);
 }
 
 // At now_us(): the routing clock, or the lead's own time in a backtest.
 LocalTime PgEnvBase::local_time(const std::string& timezone) {
-  TimestampTz at = static_cast<TimestampTz>(now_us() - kUnixEpochShiftUs);
+  TimestampTz at = to_pg(now_us());
   LocalClock l = pg_call([&] { return local_clock(at, timezone.c_str()); });
   return LocalTime{l.weekday, l.minute, l.text};
 }
@@ -398,7 +398,7 @@ std::unordered_map<int64_t, RepOutcomes> PgEnvBase::outcomes(const Pool& pool) {
 }
 
 LocalDateTime PgZoneClock::to_local(int64_t utc_us, const std::string& timezone) {
-  LocalParts p = pg_call([&] { return local_parts(utc_us - kUnixEpochShiftUs, timezone.c_str()); });
+  LocalParts p = pg_call([&] { return local_parts(to_pg(utc_us), timezone.c_str()); });
   LocalDateTime t;
   t.year = p.year;
   t.month = p.month;
@@ -411,7 +411,7 @@ LocalDateTime PgZoneClock::to_local(int64_t utc_us, const std::string& timezone)
 int64_t PgZoneClock::to_utc(int year, int month, int day, int minute, const std::string& timezone) {
   TimestampTz ts =
       pg_call([&] { return local_instant(year, month, day, minute, timezone.c_str()); });
-  return static_cast<int64_t>(ts) + kUnixEpochShiftUs;
+  return to_unix(ts);
 }
 
 LocalDateTime PgEnvBase::to_local(int64_t utc_us, const std::string& timezone) {

@@ -577,6 +577,25 @@ void subxact_callback(SubXactEvent event, SubTransactionId, SubTransactionId, vo
 
 }  // namespace
 
+PendingRecord record_of(const Decision& d, const char* kind, int64_t lead_id, TimestampTz at) {
+  PendingRecord r;
+  r.kind = kind;
+  r.lead_id = lead_id;
+  r.decided_at = at;
+  r.status = d.status;
+  r.rule_id = d.rule_id;
+  r.pool_id = d.pool_id;
+  r.model = d.model;
+  r.owner_id = d.owner_id;
+  r.queue = d.queue;
+  r.fallback = d.fallback;
+  r.nest_level = GetCurrentTransactionNestLevel();
+  if (d.owner_id) r.assignment_reason = kind;
+  if (d.sla_due_us) r.sla_due_at = to_pg(*d.sla_due_us);
+  r.sla_policy_id = d.sla_policy_id;
+  return r;
+}
+
 bool buffer_record(PendingRecord&& record) {
   pending().push_back(std::move(record));
   return pending().size() >= kFlushRows;

@@ -14,13 +14,6 @@ namespace leadroute::pg {
 
 namespace {
 
-TimestampTz to_pg(int64_t unix_us) {
-  return static_cast<TimestampTz>(unix_us - kUnixEpochShiftUs);
-}
-int64_t to_unix(TimestampTz ts) {
-  return static_cast<int64_t>(ts) + kUnixEpochShiftUs;
-}
-
 // The lead as conditions see it (stored values are normalized already; account fields again).
 struct LeadSnapshot {
   LeadValues values;
@@ -182,16 +175,7 @@ int escalate(int max_leads, const Catalog& catalog, Oid user) {
       throw;
     }
     st.engine_updating = false;
-    PendingRecord r;
-    r.kind = "escalated";
-    r.lead_id = lead_id;
-    r.decided_at = now;
-    r.status = d.status;
-    r.rule_id = d.rule_id;
-    r.pool_id = d.pool_id;
-    r.model = d.model;
-    r.owner_id = d.owner_id;
-    r.queue = d.queue;
+    PendingRecord r = record_of(d, "escalated", lead_id, now);
     r.fallback = false;
     r.trace = d.trace;
     instr_time elapsed;
@@ -199,10 +183,7 @@ int escalate(int max_leads, const Catalog& catalog, Oid user) {
     INSTR_TIME_SUBTRACT(elapsed, started);
     r.duration_us = static_cast<int32_t>(INSTR_TIME_GET_MICROSEC(elapsed));
     r.user = user;
-    r.nest_level = pg_call([] { return GetCurrentTransactionNestLevel(); });
-    r.assignment_reason = "escalated";
-    if (d.sla_due_us) r.sla_due_at = to_pg(*d.sla_due_us);
-    r.sla_policy_id = d.sla_policy_id;
+    r.assignment_reason = "escalated";  // also when the lead goes to the manager's queue
     buffer_record(std::move(r));
     // The new owner (or the queue's listeners), and the manager of the rep who let the lead wait.
     LeadEvent e;

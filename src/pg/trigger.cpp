@@ -210,31 +210,13 @@ int64_t lead_id_of(HeapTuple tuple, TupleDesc tupdesc, const LeadLayout& layout)
   return DatumGetInt64(d);
 }
 
-TimestampTz from_unix_us(int64_t us) {
-  return static_cast<TimestampTz>(us - kUnixEpochShiftUs);
-}
-
 void record_decision(RowWorkspace& ws, int64_t lead_id, TimestampTz decided_at, int32_t duration_us,
                      bool failed, Oid user, Oid owner, const char* kind) {
-  PendingRecord r;
-  r.kind = kind;
-  r.lead_id = lead_id;
-  r.decided_at = decided_at;
-  r.status = ws.decision.status;
-  r.rule_id = ws.decision.rule_id;
-  r.pool_id = ws.decision.pool_id;
-  r.model = ws.decision.model;
-  r.owner_id = ws.decision.owner_id;
-  r.queue = ws.decision.queue;
-  r.fallback = ws.decision.fallback;
+  PendingRecord r = record_of(ws.decision, kind, lead_id, decided_at);
   r.trace = std::move(ws.decision.trace);
   r.duration_us = duration_us;
   if (failed) r.error = ws.error;
   r.user = user;
-  r.nest_level = GetCurrentTransactionNestLevel();
-  if (ws.decision.owner_id) r.assignment_reason = kind;  // routed or rerouted
-  if (ws.decision.sla_due_us) r.sla_due_at = from_unix_us(*ws.decision.sla_due_us);
-  r.sla_policy_id = ws.decision.sla_policy_id;
   r.verify_lead = ws.check_conflicts;
   LeadEvent e;
   bool routed = std::string_view(kind) == "routed";
@@ -280,22 +262,14 @@ void decide_shadows(RowWorkspace& ws, const LeadLayout& layout, TupleDesc tupdes
 void record_shadows(RowWorkspace& ws, int64_t lead_id, TimestampTz decided_at, Oid owner) {
   bool flush = false;
   for (RowWorkspace::Shadow& shadow : ws.shadows) {
-    PendingRecord r;
+    // A shadow_decisions row, nothing else: no decision row, no assignment.
+    PendingRecord r = record_of(shadow.decision, "routed", lead_id, decided_at);
     r.shadow_ruleset = shadow.ruleset->name;
     r.write_decision = false;
-    r.lead_id = lead_id;
-    r.decided_at = decided_at;
-    r.status = shadow.decision.status;
-    r.rule_id = shadow.decision.rule_id;
-    r.pool_id = shadow.decision.pool_id;
-    r.model = shadow.decision.model;
-    r.owner_id = shadow.decision.owner_id;
-    r.queue = shadow.decision.queue;
-    r.fallback = shadow.decision.fallback;
+    r.assignment_reason.reset();
     r.trace = std::move(shadow.decision.trace);
     r.duration_us = shadow.duration_us;
     if (!shadow.error.empty()) r.error = shadow.error;
-    r.nest_level = GetCurrentTransactionNestLevel();
     r.verify_lead = ws.check_conflicts;
     flush = buffer_record(std::move(r)) || flush;
   }
