@@ -20,6 +20,7 @@
 #include "core/lead/text.h"
 #include "core/lead/value.h"
 #include "core/matching/matching.h"
+#include "core/routing/env.h"
 #include "core/routing/router.h"
 #include "core/routing/selection.h"
 #include "core/routing/wrr.h"

@@ -10,6 +10,7 @@
 #include "core/config/config.h"
 #include "core/util/json.h"
 #include "core/matching/matching.h"
+#include "core/routing/env.h"
 #include "core/routing/selection.h"
 
 #include <unordered_map>
@@ -21,59 +22,6 @@ enum class TraceLevel : uint8_t { Off, Compact, Full };
 struct RouteOptions {
   std::string default_queue = "unrouted";
   TraceLevel trace = TraceLevel::Full;
-};
-
-// What routing needs from the database. The shim implements it on PostgreSQL; preview and
-// backtest implement it without side effects.
-// Local time in a rep's time zone: ISO weekday (0 = Monday) and minute after midnight.
-struct LocalTime {
-  int weekday = 0;
-  int minute = 0;
-  std::string text;  // "Tue 18:30", for explanations
-};
-
-struct RepLoad {
-  bool busy = false;  // another open transaction is assigning leads to this rep
-  int32_t open = 0;   // leads owned and not closed (assigned, contacted)
-  int32_t today = 0;  // leads assigned since local midnight
-};
-
-class RoutingEnv : public AccountSource, public ZoneClock {
- public:
-  // Time zones: fixed offsets unless the database's rules are available.
-  LocalDateTime to_local(int64_t utc_us, const std::string& timezone) override {
-    return FixedOffsetClock().to_local(utc_us, timezone);
-  }
-  int64_t to_utc(int year, int month, int day, int minute, const std::string& timezone) override {
-    return FixedOffsetClock().to_utc(year, month, day, minute, timezone);
-  }
-  // Draws the next turn of a pool's rotation. Never blocks; concurrent callers get distinct turns.
-  virtual int64_t take_ticket(const Pool& pool) = 0;
-  // Now, in unix microseconds.
-  virtual int64_t now_us() { return 0; }
-  virtual LocalTime local_time(const std::string& timezone) {
-    (void)timezone;
-    return {};
-  }
-  // The rep's load. With `claim`, first takes the rep for this transaction without waiting (busy
-  // when another transaction has it), so that caps hold under concurrency.
-  virtual RepLoad rep_load(const Rep& rep, bool claim) {
-    (void)rep, (void)claim;
-    return {};
-  }
-  // Converted and lost leads per member over the performance window.
-  virtual std::unordered_map<int64_t, RepOutcomes> outcomes(const Pool& pool) {
-    (void)pool;
-    return {};
-  }
-  // Seed of performance routing's draws; 0 means a random seed.
-  virtual uint64_t performance_seed() { return 0; }
-  // catch_up pools: a turn owed to a rep who missed one, claimed without waiting.
-  virtual bool claim_owed_turn(const Pool& pool, int64_t rep_id) {
-    (void)pool, (void)rep_id;
-    return false;
-  }
-  virtual void owe_turn(const Pool& pool, int64_t rep_id) { (void)pool, (void)rep_id; }
 };
 
 struct Decision {

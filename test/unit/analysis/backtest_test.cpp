@@ -7,20 +7,14 @@
 
 #include "core/analysis/backtest.h"
 #include "core/routing/router.h"
+#include "fake_env.h"
 #include "test_lead.h"
 
 namespace leadroute {
 namespace {
 
+using testing::FakeEnv;
 using testing::TestLead;
-
-class CountingEnv : public RoutingEnv {
- public:
-  int64_t take_ticket(const Pool& pool) override { return ++next_[pool.id]; }
-
- private:
-  std::map<int64_t, int64_t> next_;
-};
 
 class Backtest : public ::testing::Test {
  protected:
@@ -62,7 +56,7 @@ class Backtest : public ::testing::Test {
   }
 
   RoutingConfig config;
-  CountingEnv env;
+  FakeEnv env;
 };
 
 TEST_F(Backtest, AgreesWhenTheRulesPickTheActualOwner) {

@@ -6,28 +6,12 @@
 
 #include "core/lead/domain.h"
 #include "core/matching/matching.h"
+#include "fake_env.h"
 
 namespace leadroute {
 namespace {
 
-// Accounts keyed the way the database keys them: by domain and by normalized name.
-class FakeAccounts : public AccountSource {
- public:
-  void add(AccountRecord a, std::vector<std::string> domains, std::string name) {
-    for (auto& d : domains) by_domain[d].push_back(a);
-    by_name[name].push_back(a);
-  }
-  void find_accounts(AccountLookup lookup, std::string_view key, double,
-                     std::vector<AccountRecord>* out) override {
-    lookups.push_back(std::string(key));
-    auto& index = lookup == AccountLookup::Domain ? by_domain : by_name;
-    auto it = index.find(std::string(key));
-    if (it == index.end()) return;
-    for (const auto& a : it->second) out->push_back(a);
-  }
-  std::map<std::string, std::vector<AccountRecord>> by_domain, by_name;
-  std::vector<std::string> lookups;
-};
+using testing::FakeEnv;
 
 AccountRecord account(int64_t id, std::string status, std::optional<int64_t> parent = {}) {
   AccountRecord a;
@@ -40,9 +24,9 @@ AccountRecord account(int64_t id, std::string status, std::optional<int64_t> par
 }
 
 TEST(MatchAccount, EmailDomainTierWins) {
-  FakeAccounts accounts;
-  accounts.add(account(1, "prospect"), {"acme.com"}, "acme");
-  accounts.add(account(2, "customer"), {"other.com"}, "acme corp");
+  FakeEnv accounts;
+  accounts.add_account(account(1, "prospect"), {"acme.com"}, "acme");
+  accounts.add_account(account(2, "customer"), {"other.com"}, "acme corp");
   MatchInputs in;
   in.email_domain = "acme.com";
   in.company = "acme corp";
@@ -54,8 +38,8 @@ TEST(MatchAccount, EmailDomainTierWins) {
 }
 
 TEST(MatchAccount, FreemailNeverMatchesByDomainButMayByCompany) {
-  FakeAccounts accounts;
-  accounts.add(account(1, "customer"), {"gmail.com"}, "initech");
+  FakeEnv accounts;
+  accounts.add_account(account(1, "customer"), {"gmail.com"}, "initech");
   MatchInputs in;
   in.email_domain = "gmail.com";
   in.email_is_freemail = true;
@@ -68,8 +52,8 @@ TEST(MatchAccount, FreemailNeverMatchesByDomainButMayByCompany) {
 }
 
 TEST(MatchAccount, WebsiteTierThenCompanyThenNothing) {
-  FakeAccounts accounts;
-  accounts.add(account(3, "prospect"), {"globex.co.uk"}, "globex");
+  FakeEnv accounts;
+  accounts.add_account(account(3, "prospect"), {"globex.co.uk"}, "globex");
   MatchInputs in;
   in.email_domain = "nomatch.com";
   in.website_domain = "globex.co.uk";
@@ -86,11 +70,11 @@ TEST(MatchAccount, WebsiteTierThenCompanyThenNothing) {
 }
 
 TEST(MatchAccount, TieBreakCustomersThenParentsThenOldest) {
-  FakeAccounts accounts;
-  accounts.add(account(5, "prospect"), {"acme.com"}, "a");
-  accounts.add(account(7, "customer", 1), {"acme.com"}, "b");  // a subsidiary
-  accounts.add(account(9, "customer"), {"acme.com"}, "c");     // a parent
-  accounts.add(account(8, "customer"), {"acme.com"}, "d");     // a parent, older
+  FakeEnv accounts;
+  accounts.add_account(account(5, "prospect"), {"acme.com"}, "a");
+  accounts.add_account(account(7, "customer", 1), {"acme.com"}, "b");  // a subsidiary
+  accounts.add_account(account(9, "customer"), {"acme.com"}, "c");     // a parent
+  accounts.add_account(account(8, "customer"), {"acme.com"}, "d");     // a parent, older
   MatchInputs in;
   in.email_domain = "acme.com";
   AccountMatch m = match_account(in, 0, accounts);
@@ -99,17 +83,17 @@ TEST(MatchAccount, TieBreakCustomersThenParentsThenOldest) {
   EXPECT_EQ(m.candidates, 4u);
   EXPECT_NE(m.tie_break.find("4 accounts"), std::string::npos);
   // Always the same answer, whatever order the database returns rows in.
-  FakeAccounts reversed;
-  reversed.add(account(8, "customer"), {"acme.com"}, "d");
-  reversed.add(account(9, "customer"), {"acme.com"}, "c");
-  reversed.add(account(7, "customer", 1), {"acme.com"}, "b");
-  reversed.add(account(5, "prospect"), {"acme.com"}, "a");
+  FakeEnv reversed;
+  reversed.add_account(account(8, "customer"), {"acme.com"}, "d");
+  reversed.add_account(account(9, "customer"), {"acme.com"}, "c");
+  reversed.add_account(account(7, "customer", 1), {"acme.com"}, "b");
+  reversed.add_account(account(5, "prospect"), {"acme.com"}, "a");
   EXPECT_EQ(match_account(in, 0, reversed).account->id, 8);
 }
 
 TEST(MatchAccount, DuplicateRowsOfOneAccountCountOnce) {
-  FakeAccounts accounts;
-  accounts.add(account(1, "customer"), {"acme.com", "acme.com"}, "acme");
+  FakeEnv accounts;
+  accounts.add_account(account(1, "customer"), {"acme.com", "acme.com"}, "acme");
   MatchInputs in;
   in.email_domain = "acme.com";
   AccountMatch m = match_account(in, 0, accounts);
@@ -118,7 +102,7 @@ TEST(MatchAccount, DuplicateRowsOfOneAccountCountOnce) {
 }
 
 TEST(MatchAccount, FuzzyOnlyWhenSwitchedOn) {
-  FakeAccounts accounts;
+  FakeEnv accounts;
   MatchInputs in;
   in.company = "acme corpp";
   match_account(in, 0, accounts);
@@ -129,8 +113,8 @@ TEST(MatchAccount, FuzzyOnlyWhenSwitchedOn) {
 }
 
 TEST(SetAccountFields, DerivedFieldsForRules) {
-  FakeAccounts accounts;
-  accounts.add(account(4, "customer"), {"acme.com"}, "acme");
+  FakeEnv accounts;
+  accounts.add_account(account(4, "customer"), {"acme.com"}, "acme");
   MatchInputs in;
   in.email_domain = "acme.com";
   AccountMatch m = match_account(in, 0, accounts);

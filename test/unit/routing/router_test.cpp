@@ -8,25 +8,14 @@
 
 #include "core/util/json.h"
 #include "core/routing/router.h"
+#include "fake_env.h"
 #include "test_lead.h"
 
 namespace leadroute {
 namespace {
 
+using testing::FakeEnv;
 using testing::TestLead;
-
-// Tickets count up from 1 per pool, like one sequence per pool.
-class CountingEnv : public RoutingEnv {
- public:
-  int64_t take_ticket(const Pool& pool) override { return ++next_[pool.id]; }
-  int64_t taken(int64_t pool_id) const {
-    auto it = next_.find(pool_id);
-    return it == next_.end() ? 0 : it->second;
-  }
-
- private:
-  std::map<int64_t, int64_t> next_;
-};
 
 class Router : public ::testing::Test {
  protected:
@@ -104,7 +93,7 @@ class Router : public ::testing::Test {
   }
 
   RoutingConfig config;
-  CountingEnv env;
+  FakeEnv env;
   RouteOptions options;
   TestLead lead;
 };

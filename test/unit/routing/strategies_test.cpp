@@ -14,62 +14,14 @@
 
 #include "core/util/json.h"
 #include "core/routing/router.h"
+#include "fake_env.h"
 #include "test_lead.h"
 
 namespace leadroute {
 namespace {
 
+using testing::FakeEnv;
 using testing::TestLead;
-
-// Everything routing asks the database, configurable per test, with a record of the calls.
-class FakeEnv : public RoutingEnv {
- public:
-  int64_t take_ticket(const Pool& pool) override { return ++tickets[pool.id]; }
-  int64_t now_us() override { return now; }
-  LocalTime local_time(const std::string& timezone) override {
-    timezones_asked.push_back(timezone);
-    auto it = local_times.find(timezone);
-    return it == local_times.end() ? LocalTime{} : it->second;
-  }
-  RepLoad rep_load(const Rep& rep, bool claim) override {
-    load_calls.emplace_back(rep.id, claim);
-    auto it = loads.find(rep.id);
-    return it == loads.end() ? RepLoad{} : it->second;
-  }
-  std::unordered_map<int64_t, RepOutcomes> outcomes(const Pool& pool) override {
-    auto it = pool_outcomes.find(pool.id);
-    return it == pool_outcomes.end() ? std::unordered_map<int64_t, RepOutcomes>{} : it->second;
-  }
-  uint64_t performance_seed() override { return seed; }
-  bool claim_owed_turn(const Pool& pool, int64_t rep_id) override {
-    claims.emplace_back(pool.id, rep_id);
-    int& n = owed[{pool.id, rep_id}];
-    if (n <= 0) return false;
-    --n;
-    return true;
-  }
-  void owe_turn(const Pool& pool, int64_t rep_id) override {
-    owes.emplace_back(pool.id, rep_id);
-    ++owed[{pool.id, rep_id}];
-  }
-
-  int64_t taken(int64_t pool_id) const {
-    auto it = tickets.find(pool_id);
-    return it == tickets.end() ? 0 : it->second;
-  }
-
-  std::map<int64_t, int64_t> tickets;
-  int64_t now = 0;
-  std::map<std::string, LocalTime> local_times;
-  std::map<int64_t, RepLoad> loads;
-  std::map<int64_t, std::unordered_map<int64_t, RepOutcomes>> pool_outcomes;
-  uint64_t seed = 12345;
-  std::map<std::pair<int64_t, int64_t>, int> owed;  // (pool, rep) → turns owed
-
-  std::vector<std::string> timezones_asked;
-  std::vector<std::pair<int64_t, bool>> load_calls;       // (rep, claim)
-  std::vector<std::pair<int64_t, int64_t>> claims, owes;  // (pool, rep)
-};
 
 class Strategies : public ::testing::Test {
  protected:
@@ -77,6 +29,7 @@ class Strategies : public ::testing::Test {
     lead.text(FieldId::Country, "US")
         .number(FieldId::Employees, 500)
         .text(FieldId::Source, "webinar");
+    env.seed = 12345;  // performance draws repeatable
   }
 
   Rep& add_rep(int64_t id, std::string name, std::optional<int64_t> backup = std::nullopt) {

@@ -6,18 +6,14 @@
 
 #include "core/trace/explain.h"
 #include "core/routing/router.h"
+#include "fake_env.h"
 #include "test_lead.h"
 
 namespace leadroute {
 namespace {
 
+using testing::FakeEnv;
 using testing::TestLead;
-
-class FixedEnv : public RoutingEnv {
- public:
-  int64_t take_ticket(const Pool&) override { return ++ticket; }
-  int64_t ticket = 0;
-};
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
@@ -80,7 +76,7 @@ class Explain : public ::testing::Test {
 
   RoutingConfig config;
   ExplainNames names;
-  FixedEnv env;
+  FakeEnv env;
   TestLead lead;
 };
 
