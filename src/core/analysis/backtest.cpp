@@ -2,9 +2,12 @@
 
 #include <algorithm>
 
+#include "core/trace/trace_keys.h"
 #include "core/util/json.h"
 
 namespace leadroute {
+
+namespace k = trace_key;
 
 namespace {
 
@@ -12,9 +15,9 @@ namespace {
 std::string find_skip(const JsonValue& v, int64_t rep_id, int depth) {
   if (depth > 8) return {};
   if (v.type == JsonValue::Type::Object) {
-    if (v.has("rep") && v.has("skip") && static_cast<int64_t>(v.num("rep")) == rep_id) {
+    if (v.has(k::rep) && v.has(k::skip) && static_cast<int64_t>(v.num(k::rep)) == rep_id) {
       // Without the rotation turn, so that equal reasons group together.
-      std::string why = v.str("skip");
+      std::string why = v.str(k::skip);
       size_t turn = why.rfind(" (turn ");
       if (turn != std::string::npos && why.back() == ')') why.erase(turn);
       return why;
@@ -42,11 +45,11 @@ std::string skip_reason(const std::string& trace_text, int64_t rep_id) {
   } catch (const JsonParseError&) {
     return {};
   }
-  const JsonValue* rules = trace.get("rules");
+  const JsonValue* rules = trace.get(k::rules);
   if (!rules || rules->type != JsonValue::Type::Array) return {};
   for (const JsonValue& r : rules->array)
-    if (r.flag("match")) {
-      const JsonValue* steps = r.get("steps");
+    if (r.flag(k::match)) {
+      const JsonValue* steps = r.get(k::steps);
       return steps ? find_skip(*steps, rep_id, 0) : std::string();
     }
   return {};

@@ -4,7 +4,8 @@
 #include <map>
 
 #include "core/lead/text.h"
-#include "core/routing/wrr.h"
+#include "core/strategies/strategy.h"
+#include "core/strategies/wrr.h"
 
 namespace leadroute {
 
@@ -24,10 +25,7 @@ constexpr Named<Action> kActions[] = {{Action::AccountOwner, "account_owner"},
                                       {Action::Territory, "territory"},
                                       {Action::Queue, "queue"},
                                       {Action::Nurture, "nurture"}};
-constexpr Named<Strategy> kStrategies[] = {{Strategy::RoundRobin, "round_robin"},
-                                           {Strategy::LeastLoaded, "least_loaded"},
-                                           {Strategy::Skills, "skills"},
-                                           {Strategy::Performance, "performance"}};
+// Strategies: the table of core/strategies/strategy.cpp (name, routing model and pick in one row).
 constexpr Named<RoutingModel> kRoutingModels[] = {
     {RoutingModel::RoundRobin, "round_robin"},
     {RoutingModel::WeightedRoundRobin, "weighted_round_robin"},
@@ -68,7 +66,7 @@ const char* action_name(Action a) {
   return name_of(kActions, a);
 }
 const char* strategy_name(Strategy s) {
-  return name_of(kStrategies, s);
+  return strategy_row(s).name;
 }
 const char* routing_model_name(RoutingModel m) {
   return name_of(kRoutingModels, m);
@@ -80,7 +78,11 @@ std::optional<Action> parse_action(std::string_view s) {
   return parse_named(kActions, s);
 }
 std::optional<Strategy> parse_strategy(std::string_view s) {
-  return parse_named(kStrategies, s);
+  size_t n = 0;
+  const StrategyRow* rows = strategy_rows(&n);
+  for (size_t i = 0; i < n; ++i)
+    if (s == rows[i].name) return rows[i].id;
+  return std::nullopt;
 }
 std::optional<RoutingModel> parse_routing_model(std::string_view s) {
   return parse_named(kRoutingModels, s);
@@ -89,7 +91,9 @@ std::optional<RoutingModel> parse_routing_model(std::string_view s) {
 std::vector<VocabularyEntry> vocabulary() {
   std::vector<VocabularyEntry> out;
   list_names(kActions, "action", &out);
-  list_names(kStrategies, "strategy", &out);
+  size_t n = 0;
+  const StrategyRow* rows = strategy_rows(&n);
+  for (size_t i = 0; i < n; ++i) out.push_back({"strategy", rows[i].name});
   list_names(kRoutingModels, "routing_model", &out);
   list_names(kLeadStatuses, "routing_status", &out);
   return out;

@@ -2,7 +2,7 @@
 // rotation turns, a rep's load, the members' outcomes (and the accounts, for matching). The shim
 // implements them on PostgreSQL; preview, backtest and shadow rulesets implement them without side
 // effects; the unit tests share one fake (test/unit/fake_env.h). Each part of the router takes only
-// the interfaces it uses (docs/architecture.md, "The router").
+// the interfaces it uses (docs/architecture.md, "The router in the code").
 #pragma once
 #include "core/util/core_guard.h"
 
@@ -12,7 +12,7 @@
 
 #include "core/config/config.h"
 #include "core/matching/matching.h"
-#include "core/routing/selection.h"
+#include "core/strategies/selection.h"
 #include "core/sla/sla.h"
 
 namespace leadroute {

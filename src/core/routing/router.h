@@ -1,5 +1,7 @@
-// Steps 3-4 of routing (docs/architecture.md): rules in priority order, first match wins; the
-// matched rule's action picks a rep or a queue; every step is recorded in the decision trace.
+// Steps 3-5 of routing (docs/architecture.md), the router's entry points: rules in priority
+// order, first match wins (router.cpp); the matched rule's action places the lead (actions.cpp),
+// a pool by its strategy (core/strategies/); the SLA clock starts (sla_clock.cpp); every step is
+// recorded in the decision trace (core/trace/recorder.h). Escalation: escalation.cpp.
 #pragma once
 #include "core/util/core_guard.h"
 
@@ -8,21 +10,13 @@
 #include <string>
 
 #include "core/config/config.h"
-#include "core/util/json.h"
 #include "core/matching/matching.h"
 #include "core/routing/env.h"
-#include "core/routing/selection.h"
-
-#include <unordered_map>
+#include "core/routing/route_context.h"
+#include "core/sla/policy.h"
+#include "core/trace/recorder.h"
 
 namespace leadroute {
-
-enum class TraceLevel : uint8_t { Off, Compact, Full };
-
-struct RouteOptions {
-  std::string default_queue = "unrouted";
-  TraceLevel trace = TraceLevel::Full;
-};
 
 struct Decision {
   std::optional<int64_t> account_id;  // the matched account, whatever placed the lead
@@ -38,11 +32,6 @@ struct Decision {
   bool fallback = true;
   std::string trace;  // JSON; empty when tracing is off
 };
-
-// Non-matching rules listed one by one in a full trace; the rest are counted.
-constexpr size_t kMaxTracedRules = 100;
-// Candidates listed one by one per pool in a full trace; the rest are counted.
-constexpr size_t kMaxTracedCandidates = 50;
 
 // `lead` has been normalized and its account fields set from `match` (set_account_fields).
 Decision route_lead(const RoutingConfig& config, const LeadValues& lead, const AccountMatch& match,
@@ -66,14 +55,6 @@ struct EscalationInput {
 };
 Decision escalate_lead(const RoutingConfig& config, const LeadValues& lead,
                        const EscalationInput& in, RoutingEnv& env, const RouteOptions& options);
-
-// The SLA of a rep's new lead: the first enabled policy whose condition matches; nullopt when none.
-struct SlaDue {
-  int64_t policy_id;
-  int64_t due_us;
-};
-std::optional<SlaDue> sla_due(const RoutingConfig& config, const LeadValues& lead, const Rep& rep,
-                              int64_t assigned_us, ZoneClock& clock);
 
 // The decision for a lead whose routing failed: the routing_error queue, with the error traced.
 Decision routing_error_decision(std::string_view message);

@@ -7,7 +7,7 @@
 #include <set>
 #include <vector>
 
-#include "core/routing/selection.h"
+#include "core/strategies/selection.h"
 
 namespace leadroute {
 namespace {

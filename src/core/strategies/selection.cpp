@@ -1,4 +1,4 @@
-#include "core/routing/selection.h"
+#include "core/strategies/selection.h"
 
 #include <cmath>
 

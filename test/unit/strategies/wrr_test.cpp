@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/config/config.h"
-#include "core/routing/wrr.h"
+#include "core/strategies/wrr.h"
 
 namespace leadroute {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/routing/wrr.h"
+#include "core/strategies/wrr.h"
 
 #include <cmath>
 #include <numeric>
