@@ -88,9 +88,10 @@ for rules in "${rules_list[@]}"; do
   stmt "" 0 "TRUNCATE leadroute.leads, leadroute.decisions, leadroute.assignments, leadroute.notifications"
 
   rm -f "$work"/cg.*
-  # A dump as each statement is parsed: one per statement (SPI and PL/pgSQL parse with
-  # raw_parser, and BeginInternalSubTransaction commits a command per row, so neither marks one).
-  as_owner valgrind --tool=callgrind --dump-before=pg_parse_query \
+  # A dump each time the backend is ready for the next statement: exactly one per statement.
+  # (Not pg_parse_query: a SQL-language function, such as the leads.id default, parses its body
+  # with it once per statement, which shifted every later statement's dump.)
+  as_owner valgrind --tool=callgrind --dump-before=ReadyForQuery \
     --callgrind-out-file="$work/cg.%p" \
     "$PGBIN/postgres" --single -D "$DATADIR" -c shared_preload_libraries= \
     -c synchronous_commit=off -c client_min_messages=warning "$PGDATABASE" \

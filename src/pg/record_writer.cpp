@@ -24,116 +24,262 @@ struct OwedTurn {
 std::vector<OwedTurn>* g_owed = nullptr;
 std::vector<PendingNotification>* g_notes = nullptr;
 int64_t g_being_inserted = 0;
-Datum make_array(Datum* values, bool* nulls, int n, Oid element_type);
-SPIPlanPtr g_notes_plan = nullptr;
-
 Datum jsonb_datum(const std::string& json) {
   return DirectFunctionCall1(jsonb_in, CStringGetDatum(json.c_str()));
 }
 
-// Writes buffered notifications of this level and deeper (direct inserts; see direct_insert.h).
-void insert_notifications_sql(int min_level, size_t first);
-void insert_notifications(int min_level) {
-  if (!g_notes || g_notes->empty()) return;
-  auto& v = *g_notes;
-  size_t first = v.size();
-  while (first > 0 && v[first - 1].nest_level >= min_level) --first;
-  if (first == v.size()) return;
-  static const char* const kNoteColumns[] = {"created_at", "event",     "lead_id", "rep_id",
-                                             "channel",    "recipient", "payload", "queue"};
-  int ncolumns = outbox_has_queue_column() ? 8 : 7;
-  DirectInsert* d = direct_insert_begin(resolve_catalog().notifications, ncolumns, kNoteColumns);
+// ---- the record tables ------------------------------------------------------------------------
+//
+// One column table per record table drives both writers: the direct insert (direct_insert.h), and
+// the INSERT statement used instead when the table has a trigger with a transition table. A column
+// is its name, its type and how its value is taken from a buffered row. C style: may ereport.
+
+template <typename Row>
+struct RecordColumn {
+  const char* name;
+  Oid type;
+  Datum (*value)(const Row& row, bool* isnull);
+};
+
+template <typename Row>
+struct RecordTable {
+  const char* name;  // in schema leadroute
+  Oid (*relid)();
+  const RecordColumn<Row>* columns;
+  int ncolumns_shared;
+  const RecordColumn<Row>* last;   // after the shared columns, or nullptr
+  bool (*wanted)(const Row& row);  // whether a buffered row has a row in this table
+  SPIPlanPtr* plan;                // the statement form's plan, prepared on first use
+
+  int ncolumns() const { return ncolumns_shared + (last ? 1 : 0); }
+  const RecordColumn<Row>& column(int c) const { return c < ncolumns_shared ? columns[c] : *last; }
+};
+
+constexpr int kMaxRecordColumns = 16;
+
+Datum not_null(bool* isnull, Datum d) {
+  *isnull = false;
+  return d;
+}
+Datum text_of(const char* s, bool* isnull) {
+  return not_null(isnull, CStringGetTextDatum(s));
+}
+Datum jsonb_or_null(const std::string& json, bool* isnull) {
+  *isnull = json.empty();
+  return json.empty() ? 0 : jsonb_datum(json);
+}
+Datum time_or_null(const std::optional<TimestampTz>& t, bool* isnull) {
+  *isnull = !t.has_value();
+  return t ? TimestampTzGetDatum(*t) : 0;
+}
+
+using R = PendingRecord;
+using N = PendingNotification;
+
+// decisions and shadow_decisions share their columns but the last: the kind, or the ruleset.
+const RecordColumn<R> kDecisionColumns[] = {
+    {"lead_id", INT8OID, [](const R& r, bool* n) { return not_null(n, Int64GetDatum(r.lead_id)); }},
+    {"decided_at", TIMESTAMPTZOID,
+     [](const R& r, bool* n) { return not_null(n, TimestampTzGetDatum(r.decided_at)); }},
+    {"status", TEXTOID, [](const R& r, bool* n) { return text_of(lead_status_name(r.status), n); }},
+    {"rule_id", INT8OID, [](const R& r, bool* n) { return int8_or_null(r.rule_id, n); }},
+    {"pool_id", INT8OID, [](const R& r, bool* n) { return int8_or_null(r.pool_id, n); }},
+    {"routing_model", TEXTOID,
+     [](const R& r, bool* n) { return text_of(routing_model_name(r.model), n); }},
+    {"owner_id", INT8OID, [](const R& r, bool* n) { return int8_or_null(r.owner_id, n); }},
+    {"queue", TEXTOID, [](const R& r, bool* n) { return text_datum_or_null(r.queue, n); }},
+    {"fallback", BOOLOID,
+     [](const R& r, bool* n) { return not_null(n, BoolGetDatum(r.fallback)); }},
+    {"trace", JSONBOID, [](const R& r, bool* n) { return jsonb_or_null(r.trace, n); }},
+    {"duration_us", INT4OID,
+     [](const R& r, bool* n) { return not_null(n, Int32GetDatum(r.duration_us)); }},
+    {"error", TEXTOID, [](const R& r, bool* n) { return text_datum_or_null(r.error, n); }},
+};
+const RecordColumn<R> kKindColumn = {"kind", TEXTOID,
+                                     [](const R& r, bool* n) { return text_of(r.kind, n); }};
+const RecordColumn<R> kRulesetColumn = {
+    "ruleset", TEXTOID, [](const R& r, bool* n) { return text_of(r.shadow_ruleset.c_str(), n); }};
+
+const RecordColumn<R> kAssignmentColumns[] = {
+    {"lead_id", INT8OID, [](const R& r, bool* n) { return not_null(n, Int64GetDatum(r.lead_id)); }},
+    {"rep_id", INT8OID, [](const R& r, bool* n) { return int8_or_null(r.owner_id, n); }},
+    // The queue only for an assignment to a queue (an escalation to a manager's queue).
+    {"queue", TEXTOID,
+     [](const R& r, bool* n) {
+       *n = r.owner_id.has_value() || !r.queue.has_value();
+       return *n ? Datum(0) : CStringGetTextDatum(r.queue->c_str());
+     }},
+    {"reason", TEXTOID,
+     [](const R& r, bool* n) { return text_of(r.assignment_reason->c_str(), n); }},
+    {"rule_id", INT8OID, [](const R& r, bool* n) { return int8_or_null(r.rule_id, n); }},
+    {"pool_id", INT8OID, [](const R& r, bool* n) { return int8_or_null(r.pool_id, n); }},
+    {"assigned_at", TIMESTAMPTZOID,
+     [](const R& r, bool* n) { return not_null(n, TimestampTzGetDatum(r.decided_at)); }},
+    {"assigned_by", TEXTOID,
+     [](const R& r, bool* n) {
+       const char* who = GetUserNameFromId(r.user, true);  // as pg_get_userbyid()
+       return text_of(who ? who : psprintf("unknown (OID=%u)", r.user), n);
+     }},
+    {"sla_due_at", TIMESTAMPTZOID,
+     [](const R& r, bool* n) { return time_or_null(r.sla_due_at, n); }},
+    {"sla_policy_id", INT8OID,
+     [](const R& r, bool* n) { return int8_or_null(r.sla_policy_id, n); }},
+};
+
+// The payload already holds sla_due_at (emit_event).
+const RecordColumn<N> kNotificationColumns[] = {
+    {"created_at", TIMESTAMPTZOID,
+     [](const N& x, bool* n) { return not_null(n, TimestampTzGetDatum(x.created_at)); }},
+    {"event", TEXTOID, [](const N& x, bool* n) { return text_of(x.event, n); }},
+    {"lead_id", INT8OID, [](const N& x, bool* n) { return not_null(n, Int64GetDatum(x.lead_id)); }},
+    {"rep_id", INT8OID, [](const N& x, bool* n) { return int8_or_null(x.rep_id, n); }},
+    {"channel", TEXTOID, [](const N& x, bool* n) { return text_of(x.channel.c_str(), n); }},
+    {"recipient", TEXTOID, [](const N& x, bool* n) { return text_of(x.recipient.c_str(), n); }},
+    {"payload", JSONBOID, [](const N& x, bool* n) { return not_null(n, jsonb_datum(x.payload)); }},
+};
+// A library newer than the installed schema (before ALTER EXTENSION UPDATE) leaves it out
+// (outbox_has_queue_column).
+const RecordColumn<N> kQueueColumn = {
+    "queue", TEXTOID, [](const N& x, bool* n) { return text_datum_or_null(x.queue, n); }};
+
+template <typename Row, size_t K>
+constexpr int count_of(const RecordColumn<Row> (&)[K]) {
+  static_assert(K < kMaxRecordColumns, "raise kMaxRecordColumns");  // one more: `last`
+  return static_cast<int>(K);
+}
+
+SPIPlanPtr g_decisions_plan = nullptr, g_shadow_plan = nullptr, g_assignments_plan = nullptr,
+           g_notes_plan = nullptr, g_notes_plan_without_queue = nullptr;
+
+const RecordTable<R> kDecisions = {"decisions",      [] { return resolve_catalog().decisions; },
+                                   kDecisionColumns, count_of(kDecisionColumns),
+                                   &kKindColumn,     [](const R& r) { return r.write_decision; },
+                                   &g_decisions_plan};
+const RecordTable<R> kShadowDecisions = {
+    "shadow_decisions", [] { return resolve_catalog().shadow_decisions; },
+    kDecisionColumns,   count_of(kDecisionColumns),
+    &kRulesetColumn,    [](const R& r) { return !r.shadow_ruleset.empty(); },
+    &g_shadow_plan};
+const RecordTable<R> kAssignments = {"assignments",
+                                     [] { return resolve_catalog().assignments; },
+                                     kAssignmentColumns,
+                                     count_of(kAssignmentColumns),
+                                     nullptr,
+                                     [](const R& r) { return r.assignment_reason.has_value(); },
+                                     &g_assignments_plan};
+const RecordTable<N> kNotifications = {
+    "notifications",      [] { return resolve_catalog().notifications; },
+    kNotificationColumns, count_of(kNotificationColumns),
+    &kQueueColumn,        [](const N&) { return true; },
+    &g_notes_plan};
+const RecordTable<N> kNotificationsWithoutQueue = {"notifications",
+                                                   [] { return resolve_catalog().notifications; },
+                                                   kNotificationColumns,
+                                                   count_of(kNotificationColumns),
+                                                   nullptr,
+                                                   [](const N&) { return true; },
+                                                   &g_notes_plan_without_queue};
+
+Datum make_array(Datum* values, bool* nulls, int n, Oid element_type) {
+  int16 typlen;
+  bool typbyval;
+  char typalign;
+  get_typlenbyvalalign(element_type, &typlen, &typbyval, &typalign);
+  int dims[1] = {n};
+  int lbs[1] = {1};
+  return PointerGetDatum(
+      construct_md_array(values, nulls, 1, dims, lbs, element_type, typlen, typbyval, typalign));
+}
+
+// INSERT INTO leadroute.<table> (columns) SELECT * FROM ROWS FROM (unnest($1), ...), prepared
+// once per table and column count. Every name is schema-qualified: the plan cannot be hijacked by
+// objects in the caller's search_path.
+template <typename Row>
+SPIPlanPtr statement_plan(const RecordTable<Row>& t) {
+  if (*t.plan) return *t.plan;
+  StringInfoData sql, names;
+  initStringInfo(&sql);
+  initStringInfo(&names);
+  Oid types[kMaxRecordColumns];
+  for (int c = 0; c < t.ncolumns(); ++c) {
+    appendStringInfo(&names, "%s%s", c ? ", " : "", t.column(c).name);
+    types[c] = get_array_type(t.column(c).type);
+  }
+  appendStringInfo(&sql, "INSERT INTO leadroute.%s (%s) SELECT * FROM ROWS FROM (", t.name,
+                   names.data);
+  for (int c = 0; c < t.ncolumns(); ++c)
+    appendStringInfo(&sql, "%spg_catalog.unnest($%d)", c ? ", " : "", c + 1);
+  appendStringInfo(&sql, ") AS t(%s)", names.data);
+  SPIPlanPtr plan = SPI_prepare(sql.data, t.ncolumns(), types);
+  if (!plan)
+    ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
+                    errmsg("leadroute could not prepare its insert into leadroute.%s: %s", t.name,
+                           SPI_result_code_string(SPI_result))));
+  SPI_keepplan(plan);
+  *t.plan = plan;
+  return plan;
+}
+
+// The wanted rows of rows[first, last) as one INSERT statement.
+template <typename Row>
+void write_by_statement(const RecordTable<Row>& t, const std::vector<Row>& rows, size_t first,
+                        size_t last) {
+  int n = 0;
+  for (size_t i = first; i < last; ++i) n += t.wanted(rows[i]) ? 1 : 0;
+  if (n == 0) return;
+  Datum args[kMaxRecordColumns];
+  for (int c = 0; c < t.ncolumns(); ++c) {
+    Datum* values = static_cast<Datum*>(palloc(sizeof(Datum) * n));
+    bool* nulls = static_cast<bool*>(palloc(sizeof(bool) * n));
+    int k = 0;
+    for (size_t i = first; i < last; ++i)
+      if (t.wanted(rows[i])) {
+        values[k] = t.column(c).value(rows[i], &nulls[k]);
+        ++k;
+      }
+    args[c] = make_array(values, nulls, n, t.column(c).type);
+  }
+  spi_connect();
+  int ret = SPI_execute_plan(statement_plan(t), args, nullptr, false, 0);
+  if (ret != SPI_OK_INSERT)
+    ereport(ERROR,
+            (errcode(ERRCODE_INTERNAL_ERROR), errmsg("leadroute could not write leadroute.%s: %s",
+                                                     t.name, SPI_result_code_string(ret))));
+  spi_finish();
+}
+
+// The wanted rows of rows[first, last): direct inserts, or one INSERT statement when the table
+// has a trigger with a transition table.
+template <typename Row>
+void write_rows(const RecordTable<Row>& t, const std::vector<Row>& rows, size_t first,
+                size_t last) {
+  size_t i = first;
+  while (i < last && !t.wanted(rows[i])) ++i;
+  if (i == last) return;
+  const char* names[kMaxRecordColumns];
+  for (int c = 0; c < t.ncolumns(); ++c) names[c] = t.column(c).name;
+  DirectInsert* d = direct_insert_begin(t.relid(), t.ncolumns(), names);
   if (!d) {
-    insert_notifications_sql(min_level, first);
+    write_by_statement(t, rows, first, last);
     return;
   }
-  for (size_t i = first; i < v.size(); ++i) {
-    const PendingNotification& note = v[i];
-    Datum values[8] = {TimestampTzGetDatum(note.created_at),
-                       CStringGetTextDatum(note.event),
-                       Int64GetDatum(note.lead_id),
-                       Int64GetDatum(note.rep_id.value_or(0)),
-                       CStringGetTextDatum(note.channel.c_str()),
-                       CStringGetTextDatum(note.recipient.c_str()),
-                       jsonb_datum(note.payload),
-                       note.queue ? CStringGetTextDatum(note.queue->c_str()) : Datum(0)};
-    bool nulls[8] = {false, false, false, !note.rep_id, false, false, false, !note.queue};
+  for (; i < last; ++i) {
+    if (!t.wanted(rows[i])) continue;
+    Datum values[kMaxRecordColumns];
+    bool nulls[kMaxRecordColumns];
+    for (int c = 0; c < t.ncolumns(); ++c) values[c] = t.column(c).value(rows[i], &nulls[c]);
     direct_insert_row(d, values, nulls);
   }
   direct_insert_end(d);
-  v.resize(first);
 }
 
-// The same as one INSERT statement: for a relation with a transition-table trigger.
-void insert_notifications_sql(int min_level, size_t first) {
-  auto& v = *g_notes;
-  (void)min_level;
-  int n = static_cast<int>(v.size() - first);
-  constexpr int kCols = 9;
-  if (!outbox_has_queue_column())
-    ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                    errmsg("leadroute.notifications lacks the queue column of this library"),
-                    errhint("Run ALTER EXTENSION leadroute UPDATE.")));
-  Datum* cols[kCols];
-  bool* nulls[kCols];
-  for (int c = 0; c < kCols; ++c) {
-    cols[c] = static_cast<Datum*>(palloc(sizeof(Datum) * n));
-    nulls[c] = static_cast<bool*>(palloc0(sizeof(bool) * n));
-  }
-  for (int i = 0; i < n; ++i) {
-    const PendingNotification& note = v[first + i];
-    cols[0][i] = TimestampTzGetDatum(note.created_at);
-    cols[1][i] = CStringGetTextDatum(note.event);
-    cols[2][i] = Int64GetDatum(note.lead_id);
-    if (note.rep_id)
-      cols[3][i] = Int64GetDatum(*note.rep_id);
-    else
-      nulls[3][i] = true;
-    cols[4][i] = CStringGetTextDatum(note.channel.c_str());
-    cols[5][i] = CStringGetTextDatum(note.recipient.c_str());
-    cols[6][i] = CStringGetTextDatum(note.payload.c_str());
-    if (note.sla_due_at)
-      cols[7][i] = TimestampTzGetDatum(*note.sla_due_at);
-    else
-      nulls[7][i] = true;
-    if (note.queue)
-      cols[8][i] = CStringGetTextDatum(note.queue->c_str());
-    else
-      nulls[8][i] = true;
-  }
-  static const Oid types[kCols] = {TIMESTAMPTZARRAYOID, TEXTARRAYOID,        INT8ARRAYOID,
-                                   INT8ARRAYOID,        TEXTARRAYOID,        TEXTARRAYOID,
-                                   TEXTARRAYOID,        TIMESTAMPTZARRAYOID, TEXTARRAYOID};
-  static const Oid elems[kCols] = {TIMESTAMPTZOID, TEXTOID, INT8OID,        INT8OID, TEXTOID,
-                                   TEXTOID,        TEXTOID, TIMESTAMPTZOID, TEXTOID};
-  Datum args[kCols];
-  char arg_nulls[kCols];
-  for (int c = 0; c < kCols; ++c) {
-    args[c] = make_array(cols[c], nulls[c], n, elems[c]);
-    arg_nulls[c] = ' ';
-  }
-  spi_connect();
-  if (!g_notes_plan) {
-    SPIPlanPtr plan = SPI_prepare(
-        "INSERT INTO leadroute.notifications (created_at, event, lead_id, rep_id, channel,"
-        "  recipient, payload, queue)"
-        " SELECT created_at, event, lead_id, rep_id, channel, recipient,"
-        "   payload::pg_catalog.jsonb OPERATOR(pg_catalog.||)"
-        "   pg_catalog.jsonb_build_object('sla_due_at', due), queue"
-        " FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3),"
-        "   pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6),"
-        "   pg_catalog.unnest($7), pg_catalog.unnest($8), pg_catalog.unnest($9))"
-        "   AS t(created_at, event, lead_id, rep_id, channel, recipient, payload, due, queue)",
-        kCols, const_cast<Oid*>(types));
-    if (!plan) elog(ERROR, "could not prepare the notification insert");
-    SPI_keepplan(plan);
-    g_notes_plan = plan;
-  }
-  int ret = SPI_execute_plan(g_notes_plan, args, arg_nulls, false, 0);
-  if (ret != SPI_OK_INSERT)
-    elog(ERROR, "could not write notifications: %s", SPI_result_code_string(ret));
-  spi_finish();
-  v.resize(first);
+// Writes the buffered notifications [first, end) (C style).
+void insert_notifications(size_t first, size_t end) {
+  if (first >= end) return;
+  write_rows(outbox_has_queue_column() ? kNotifications : kNotificationsWithoutQueue, *g_notes,
+             first, end);
+  g_notes->erase(g_notes->begin() + static_cast<std::ptrdiff_t>(first),
+                 g_notes->begin() + static_cast<std::ptrdiff_t>(end));
 }
 
 // Writes the owed turns of this level and deeper; beyond `cap` per rep and pool they are dropped
@@ -159,290 +305,17 @@ void insert_owed_turns(int min_level) {
                          [&](const OwedTurn& t) { return t.nest_level >= min_level; }),
           v.end());
 }
-SPIPlanPtr g_insert_plan = nullptr;
 
 std::vector<PendingRecord>& pending() {
   if (!g_pending) g_pending = new std::vector<PendingRecord>();
   return *g_pending;
 }
 
-constexpr int kColumns = 19;
-
-// One statement writes both tables: the decisions, and the assignments of the rows with a rep.
-// Every name is schema-qualified and no operator is resolved by name: the plan cannot be
-// hijacked by objects in the caller's search_path.
-const char* kInsertSql =
-    "WITH input AS ("
-    " SELECT * FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2),"
-    "  pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5),"
-    "  pg_catalog.unnest($6), pg_catalog.unnest($7), pg_catalog.unnest($8),"
-    "  pg_catalog.unnest($9), pg_catalog.unnest($10), pg_catalog.unnest($11),"
-    "  pg_catalog.unnest($12), pg_catalog.unnest($13), pg_catalog.unnest($14),"
-    "  pg_catalog.unnest($15), pg_catalog.unnest($16), pg_catalog.unnest($17),"
-    "  pg_catalog.unnest($18), pg_catalog.unnest($19))"
-    "  AS t(lead_id, decided_at, kind, status, rule_id, routing_model, owner_id, queue, fallback,"
-    "       trace, duration_us, error, assigned_by, reason, pool_id, write_decision, sla_due_at,"
-    "       sla_policy_id, assigned)"
-    "), decided AS ("
-    " INSERT INTO leadroute.decisions (lead_id, decided_at, kind, status, rule_id, pool_id,"
-    "   routing_model, owner_id, queue, fallback, trace, duration_us, error)"
-    " SELECT lead_id, decided_at, kind, status, rule_id, pool_id, routing_model, owner_id, queue,"
-    "   fallback, trace::pg_catalog.jsonb, duration_us, error FROM input WHERE write_decision"
-    ")"
-    " INSERT INTO leadroute.assignments (lead_id, rep_id, queue, reason, rule_id, pool_id,"
-    "   assigned_at, assigned_by, sla_due_at, sla_policy_id)"
-    " SELECT lead_id, owner_id, CASE WHEN owner_id IS NULL THEN queue END, reason, rule_id,"
-    "   pool_id, decided_at, pg_catalog.pg_get_userbyid(assigned_by)::pg_catalog.text,"
-    "   sla_due_at, sla_policy_id"
-    " FROM input WHERE assigned";
-
-SPIPlanPtr insert_plan() {
-  if (g_insert_plan) return g_insert_plan;
-  Oid types[kColumns] = {INT8ARRAYOID,        TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
-                         INT8ARRAYOID,        TEXTARRAYOID,        INT8ARRAYOID, TEXTARRAYOID,
-                         BOOLARRAYOID,        TEXTARRAYOID,        INT4ARRAYOID, TEXTARRAYOID,
-                         OIDARRAYOID,         TEXTARRAYOID,        INT8ARRAYOID, BOOLARRAYOID,
-                         TIMESTAMPTZARRAYOID, INT8ARRAYOID,        BOOLARRAYOID};
-  SPIPlanPtr plan = SPI_prepare(kInsertSql, kColumns, types);
-  if (!plan)
-    ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
-                    errmsg("leadroute could not prepare its record insert: %s",
-                           SPI_result_code_string(SPI_result))));
-  SPI_keepplan(plan);
-  g_insert_plan = plan;
-  return plan;
-}
-
-Datum text_or_null(const std::string* s, bool* isnull) {
-  if (!s) {
-    *isnull = true;
-    return 0;
-  }
-  *isnull = false;
-  return PointerGetDatum(cstring_to_text_with_len(s->data(), static_cast<int>(s->size())));
-}
-
-Datum make_array(Datum* values, bool* nulls, int n, Oid element_type) {
-  int16 typlen;
-  bool typbyval;
-  char typalign;
-  get_typlenbyvalalign(element_type, &typlen, &typbyval, &typalign);
-  int dims[1] = {n};
-  int lbs[1] = {1};
-  return PointerGetDatum(
-      construct_md_array(values, nulls, 1, dims, lbs, element_type, typlen, typbyval, typalign));
-}
-
-// Writes records[first, last) as one INSERT statement (C style): for relations with a
-// transition-table trigger, which must see the statement's rows.
-void insert_records_sql(const std::vector<PendingRecord>& records, size_t first, size_t last);
-
-constexpr int kShadowColumns = 13;
-
-// One shadow_decisions row by SQL: the fallback when the table has triggers with transition
-// tables (C style).
-void insert_shadow_sql(Datum* v, const bool* n) {
-  static const Oid types[kShadowColumns] = {INT8OID,  TEXTOID, TIMESTAMPTZOID, TEXTOID, INT8OID,
-                                            INT8OID,  TEXTOID, INT8OID,        TEXTOID, BOOLOID,
-                                            JSONBOID, INT4OID, TEXTOID};
-  char nulls[kShadowColumns];
-  for (int i = 0; i < kShadowColumns; ++i) nulls[i] = n[i] ? 'n' : ' ';
-  spi_connect();
-  int ret = SPI_execute_with_args(
-      "INSERT INTO leadroute.shadow_decisions (lead_id, ruleset, decided_at, status, rule_id,"
-      " pool_id, routing_model, owner_id, queue, fallback, trace, duration_us, error)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-      kShadowColumns, const_cast<Oid*>(types), v, nulls, false, 0);
-  if (ret != SPI_OK_INSERT)
-    elog(ERROR, "could not record a shadow decision: %s", SPI_result_code_string(ret));
-  spi_finish();
-}
-
-// The shadow rulesets' decisions among records[first, last) (C style).
-void insert_shadow_records(const std::vector<PendingRecord>& records, size_t first, size_t last) {
-  static const char* const kColumns[kShadowColumns] = {
-      "lead_id",       "ruleset", "decided_at", "status", "rule_id",     "pool_id", "owner_id",
-      "routing_model", "queue",   "fallback",   "trace",  "duration_us", "error"};
-  DirectInsert* shadows = nullptr;
-  bool tried = false;
-  for (size_t i = first; i < last; ++i) {
-    const PendingRecord& r = records[i];
-    if (r.shadow_ruleset.empty()) continue;
-    if (!tried) {
-      shadows = direct_insert_begin(resolve_catalog().shadow_decisions, kShadowColumns, kColumns);
-      tried = true;
-    }
-    Datum v[kShadowColumns];
-    bool n[kShadowColumns] = {};
-    v[0] = Int64GetDatum(r.lead_id);
-    v[1] = CStringGetTextDatum(r.shadow_ruleset.c_str());
-    v[2] = TimestampTzGetDatum(r.decided_at);
-    v[3] = CStringGetTextDatum(lead_status_name(r.status));
-    v[4] = int8_or_null(r.rule_id, &n[4]);
-    v[5] = int8_or_null(r.pool_id, &n[5]);
-    v[6] = int8_or_null(r.owner_id, &n[6]);
-    v[7] = CStringGetTextDatum(routing_model_name(r.model));
-    v[8] = text_datum_or_null(r.queue, &n[8]);
-    v[9] = BoolGetDatum(r.fallback);
-    n[10] = r.trace.empty();
-    v[10] = n[10] ? 0 : jsonb_datum(r.trace);
-    v[11] = Int32GetDatum(r.duration_us);
-    v[12] = text_datum_or_null(r.error, &n[12]);
-    if (shadows) {
-      direct_insert_row(shadows, v, n);
-    } else {
-      // The SQL form takes its parameters in the table's column order.
-      Datum sv[kShadowColumns] = {v[0], v[1], v[2], v[3],  v[4],  v[5], v[7],
-                                  v[6], v[8], v[9], v[10], v[11], v[12]};
-      bool sn[kShadowColumns] = {n[0], n[1], n[2], n[3],  n[4],  n[5], n[7],
-                                 n[6], n[8], n[9], n[10], n[11], n[12]};
-      insert_shadow_sql(sv, sn);
-    }
-  }
-  if (shadows) direct_insert_end(shadows);
-}
-
-// Writes records[first, last) (C style): shadow decisions, decisions, then the assignments, by
-// direct inserts.
+// Writes records[first, last) (C style): shadow decisions, decisions, then the assignments.
 void insert_records(const std::vector<PendingRecord>& records, size_t first, size_t last) {
-  if (last <= first) return;
-  const Catalog& catalog = resolve_catalog();
-  insert_shadow_records(records, first, last);
-  static const char* const kDecisionColumns[] = {
-      "lead_id",  "decided_at", "kind",     "status", "rule_id",     "pool_id", "routing_model",
-      "owner_id", "queue",      "fallback", "trace",  "duration_us", "error"};
-  static const char* const kAssignmentColumns[] = {
-      "lead_id", "rep_id",      "queue",       "reason",     "rule_id",
-      "pool_id", "assigned_at", "assigned_by", "sla_due_at", "sla_policy_id"};
-  DirectInsert* decisions = direct_insert_begin(catalog.decisions, 13, kDecisionColumns);
-  if (!decisions) {
-    insert_records_sql(records, first, last);
-    return;
-  }
-  for (size_t i = first; i < last; ++i) {
-    const PendingRecord& r = records[i];
-    if (!r.write_decision) continue;
-    Datum v[13];
-    bool n[13] = {};
-    v[0] = Int64GetDatum(r.lead_id);
-    v[1] = TimestampTzGetDatum(r.decided_at);
-    v[2] = CStringGetTextDatum(r.kind);
-    v[3] = CStringGetTextDatum(lead_status_name(r.status));
-    v[4] = int8_or_null(r.rule_id, &n[4]);
-    v[5] = int8_or_null(r.pool_id, &n[5]);
-    v[6] = CStringGetTextDatum(routing_model_name(r.model));
-    v[7] = int8_or_null(r.owner_id, &n[7]);
-    v[8] = text_datum_or_null(r.queue, &n[8]);
-    v[9] = BoolGetDatum(r.fallback);
-    n[10] = r.trace.empty();
-    v[10] = n[10] ? 0 : jsonb_datum(r.trace);
-    v[11] = Int32GetDatum(r.duration_us);
-    v[12] = text_datum_or_null(r.error, &n[12]);
-    direct_insert_row(decisions, v, n);
-  }
-  direct_insert_end(decisions);
-  DirectInsert* assignments = direct_insert_begin(catalog.assignments, 10, kAssignmentColumns);
-  if (!assignments) {
-    // Decisions are written; the statement form writes both, so write only the assignments.
-    std::vector<PendingRecord> only;
-    for (size_t i = first; i < last; ++i)
-      if (records[i].assignment_reason) {
-        only.push_back(records[i]);
-        only.back().write_decision = false;
-      }
-    insert_records_sql(only, 0, only.size());
-    return;
-  }
-  for (size_t i = first; i < last; ++i) {
-    const PendingRecord& r = records[i];
-    if (!r.assignment_reason) continue;
-    Datum v[10];
-    bool n[10] = {};
-    v[0] = Int64GetDatum(r.lead_id);
-    v[1] = int8_or_null(r.owner_id, &n[1]);
-    n[2] = r.owner_id.has_value() || !r.queue.has_value();
-    v[2] = n[2] ? 0 : CStringGetTextDatum(r.queue->c_str());
-    v[3] = CStringGetTextDatum(r.assignment_reason->c_str());
-    v[4] = int8_or_null(r.rule_id, &n[4]);
-    v[5] = int8_or_null(r.pool_id, &n[5]);
-    v[6] = TimestampTzGetDatum(r.decided_at);
-    const char* who = GetUserNameFromId(r.user, true);  // pg_get_userbyid() does the same
-    v[7] =
-        who ? CStringGetTextDatum(who) : CStringGetTextDatum(psprintf("unknown (OID=%u)", r.user));
-    n[8] = !r.sla_due_at.has_value();
-    v[8] = r.sla_due_at ? TimestampTzGetDatum(*r.sla_due_at) : 0;
-    v[9] = int8_or_null(r.sla_policy_id, &n[9]);
-    direct_insert_row(assignments, v, n);
-  }
-  direct_insert_end(assignments);
-}
-
-void insert_records_sql(const std::vector<PendingRecord>& records, size_t first, size_t last) {
-  int n = static_cast<int>(last - first);
-  if (n <= 0) return;
-  Datum* cols[kColumns];
-  bool* nulls[kColumns];
-  for (int c = 0; c < kColumns; ++c) {
-    cols[c] = static_cast<Datum*>(palloc(sizeof(Datum) * n));
-    nulls[c] = static_cast<bool*>(palloc0(sizeof(bool) * n));
-  }
-  for (int i = 0; i < n; ++i) {
-    const PendingRecord& r = records[first + i];
-    cols[0][i] = Int64GetDatum(r.lead_id);
-    cols[1][i] = TimestampTzGetDatum(r.decided_at);
-    cols[2][i] = CStringGetTextDatum(r.kind);
-    cols[3][i] = CStringGetTextDatum(lead_status_name(r.status));
-    if (r.rule_id)
-      cols[4][i] = Int64GetDatum(*r.rule_id);
-    else
-      nulls[4][i] = true;
-    cols[5][i] = CStringGetTextDatum(routing_model_name(r.model));
-    if (r.owner_id)
-      cols[6][i] = Int64GetDatum(*r.owner_id);
-    else
-      nulls[6][i] = true;
-    cols[7][i] = text_or_null(r.queue ? &*r.queue : nullptr, &nulls[7][i]);
-    cols[8][i] = BoolGetDatum(r.fallback);
-    cols[9][i] = text_or_null(r.trace.empty() ? nullptr : &r.trace, &nulls[9][i]);
-    cols[10][i] = Int32GetDatum(r.duration_us);
-    cols[11][i] = text_or_null(r.error ? &*r.error : nullptr, &nulls[11][i]);
-    cols[12][i] = ObjectIdGetDatum(r.user);
-    if (r.assignment_reason)
-      cols[13][i] = CStringGetTextDatum(r.assignment_reason->c_str());
-    else
-      nulls[13][i] = true;
-    if (r.pool_id)
-      cols[14][i] = Int64GetDatum(*r.pool_id);
-    else
-      nulls[14][i] = true;
-    cols[15][i] = BoolGetDatum(r.write_decision);
-    if (r.sla_due_at)
-      cols[16][i] = TimestampTzGetDatum(*r.sla_due_at);
-    else
-      nulls[16][i] = true;
-    if (r.sla_policy_id)
-      cols[17][i] = Int64GetDatum(*r.sla_policy_id);
-    else
-      nulls[17][i] = true;
-    cols[18][i] = BoolGetDatum(r.assignment_reason.has_value());
-  }
-  static const Oid element_types[kColumns] = {INT8OID, TIMESTAMPTZOID, TEXTOID, TEXTOID, INT8OID,
-                                              TEXTOID, INT8OID,        TEXTOID, BOOLOID, TEXTOID,
-                                              INT4OID, TEXTOID,        OIDOID,  TEXTOID, INT8OID,
-                                              BOOLOID, TIMESTAMPTZOID, INT8OID, BOOLOID};
-  Datum args[kColumns];
-  char arg_nulls[kColumns];
-  for (int c = 0; c < kColumns; ++c) {
-    args[c] = make_array(cols[c], nulls[c], n, element_types[c]);
-    arg_nulls[c] = ' ';
-  }
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-  int ret = SPI_execute_plan(insert_plan(), args, arg_nulls, false, 0);
-  if (ret != SPI_OK_INSERT && ret != SPI_OK_INSERT_RETURNING)
-    ereport(ERROR,
-            (errcode(ERRCODE_INTERNAL_ERROR),
-             errmsg("leadroute could not record its decisions: %s", SPI_result_code_string(ret))));
-  SPI_finish();
+  write_rows(kShadowDecisions, records, first, last);
+  write_rows(kDecisions, records, first, last);
+  write_rows(kAssignments, records, first, last);
 }
 
 // Buffered rows are ordered by nest level (never decreasing): rows are appended at the current
@@ -488,41 +361,42 @@ std::vector<WrittenRun>* g_inserted = nullptr;  // in the order written; allocat
 // verified and whose lead does not exist: ON CONFLICT skipped its row after all. The lead being
 // inserted is not judged yet. Runs as the extension owner (C style).
 void drop_phantoms(int min_level) {
-  std::vector<int64_t> ids;
   auto wanted = [&](int64_t lead_id, bool verify, int level) {
     return verify && level >= min_level && lead_id != g_being_inserted;
   };
+  size_t most = (g_pending ? g_pending->size() : 0) + (g_notes ? g_notes->size() : 0);
+  if (most == 0) return;
+  // palloc'd, not std::vector: SPI below may ereport (docs/contributing.md, rule 2).
+  Datum* ids = static_cast<Datum*>(palloc(sizeof(Datum) * most));
+  int nids = 0;
   if (g_pending)
     for (const auto& r : *g_pending)
-      if (wanted(r.lead_id, r.verify_lead, r.nest_level)) ids.push_back(r.lead_id);
+      if (wanted(r.lead_id, r.verify_lead, r.nest_level)) ids[nids++] = Int64GetDatum(r.lead_id);
   if (g_notes)
     for (const auto& n : *g_notes)
-      if (wanted(n.lead_id, n.verify_lead, n.nest_level)) ids.push_back(n.lead_id);
-  if (ids.empty()) return;
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  Datum* elems = static_cast<Datum*>(palloc(sizeof(Datum) * ids.size()));
-  for (size_t i = 0; i < ids.size(); ++i) elems[i] = Int64GetDatum(ids[i]);
-  Datum arg = make_array(elems, nullptr, static_cast<int>(ids.size()), INT8OID);
+      if (wanted(n.lead_id, n.verify_lead, n.nest_level)) ids[nids++] = Int64GetDatum(n.lead_id);
+  if (nids == 0) return;
+  Datum arg = make_array(ids, nullptr, nids, INT8OID);
   Oid type = INT8ARRAYOID;
   spi_connect();
   int ret = SPI_execute_with_args(
-      "SELECT l.id FROM leadroute.leads l WHERE l.id OPERATOR(pg_catalog.=) ANY ($1)", 1, &type,
-      &arg, nullptr, false, 0);
+      "SELECT l.id FROM leadroute.leads l WHERE l.id OPERATOR(pg_catalog.=) ANY ($1)"
+      " ORDER BY l.id",
+      1, &type, &arg, nullptr, false, 0);
   if (ret != SPI_OK_SELECT)
     elog(ERROR, "could not check which leads exist: %s", SPI_result_code_string(ret));
-  std::vector<int64_t> existing;
-  existing.reserve(SPI_processed);
-  for (uint64 i = 0; i < SPI_processed; ++i) {
+  size_t nexisting = SPI_processed;
+  // In the caller's memory context, which outlives SPI's.
+  int64_t* existing = static_cast<int64_t*>(SPI_palloc(sizeof(int64_t) * (nexisting + 1)));
+  for (size_t i = 0; i < nexisting; ++i) {
     bool isnull;
     Datum d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
-    if (!isnull) existing.push_back(DatumGetInt64(d));
+    existing[i] = isnull ? 0 : DatumGetInt64(d);
   }
   spi_finish();
-  std::sort(existing.begin(), existing.end());
   auto phantom = [&](int64_t lead_id, bool verify, int level) {
     return wanted(lead_id, verify, level) &&
-           !std::binary_search(existing.begin(), existing.end(), lead_id);
+           !std::binary_search(existing, existing + nexisting, lead_id);
   };
   if (g_pending) {
     auto& v = *g_pending;
@@ -633,20 +507,18 @@ void flush_records(int min_level, Oid owner) {
   UserSwitch saved;
   switch_to_owner(&saved, owner);
   drop_phantoms(min_level);
-  // The records of the lead being inserted wait for the next flush: its row is not in the table.
-  std::vector<PendingNotification> held_notes;
-  if (g_notes && g_being_inserted != 0) {
-    auto& n = *g_notes;
-    while (!n.empty() && n.back().verify_lead && n.back().lead_id == g_being_inserted) {
-      held_notes.push_back(std::move(n.back()));
-      n.pop_back();
-    }
-  }
   insert_owed_turns(min_level);
-  insert_notifications(min_level);
-  if (g_notes)
-    for (auto it = held_notes.rbegin(); it != held_notes.rend(); ++it)
-      g_notes->push_back(std::move(*it));
+  // The records of the lead being inserted wait for the next flush: its row is not in the table.
+  if (g_notes && !g_notes->empty()) {
+    auto& n = *g_notes;
+    size_t end = n.size();
+    while (end > 0 && g_being_inserted != 0 && n[end - 1].verify_lead &&
+           n[end - 1].lead_id == g_being_inserted)
+      --end;
+    size_t first = end;
+    while (first > 0 && n[first - 1].nest_level >= min_level) --first;
+    insert_notifications(first, end);
+  }
   if (g_pending && !g_pending->empty()) {
     auto& v = *g_pending;
     // Write the rows of this level and deeper (the tail); rows of outer levels wait for their

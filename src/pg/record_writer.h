@@ -1,7 +1,8 @@
-// The engine's records of each routed lead (a decisions row, and an assignments row when a rep
-// got the lead) are buffered during a statement and written in one multi-row INSERT when the
-// statement ends (or every kFlushRows rows): a COPY of 100,000 leads costs a few hundred
-// INSERT executions, not 200,000. Rows of a rolled-back subtransaction are dropped with it.
+// The engine's records of each routed lead (a decisions row, an assignments row when a rep got
+// the lead, shadow decisions, notifications) are buffered during a statement and written when
+// the statement ends (or every kFlushRows rows) by direct inserts, or by one INSERT statement per
+// table when the table has a trigger with a transition table; one column table per record table
+// drives both (record_writer.cpp). Rows of a rolled-back subtransaction are dropped with them.
 #pragma once
 
 #include <cstdint>
