@@ -9,6 +9,7 @@
 #include "core/condition/condition_lexer.h"
 #include "core/condition/condition_words.h"
 #include "core/condition/like.h"
+#include "core/condition/points.h"
 #include "core/condition/regex_pattern.h"
 #include "core/config/config.h"
 #include "core/config/skills.h"

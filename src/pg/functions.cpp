@@ -312,6 +312,16 @@ LR_FUNCTION(leadroute_valid_condition) {
   PG_RETURN_BOOL(true);
 }
 
+LR_FUNCTION(leadroute_valid_points) {
+  std::string_view expression = text_arg(fcinfo, 0);
+  try {
+    check_points(expression);
+  } catch (const ConditionError& e) {
+    throw condition_user_error(e, expression, "pool points expression");
+  }
+  PG_RETURN_BOOL(true);
+}
+
 LR_FUNCTION(leadroute_valid_working_hours) {
   Jsonb* hours = PG_GETARG_JSONB_P(0);
   char* text = JsonbToCString(nullptr, &hours->root, VARSIZE(hours));

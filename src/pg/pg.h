@@ -31,6 +31,7 @@ extern "C" {
 #include "parser/parse_relation.h"
 #include "parser/parse_func.h"
 #include "pgtime.h"
+#include "storage/proc.h"
 #include "utils/array.h"
 #include "utils/fmgroids.h"
 #include "utils/acl.h"

@@ -247,6 +247,61 @@ bool claim_owed(int64 pool_id, int64 rep_id) {
   return claimed;
 }
 
+// Points pools: each member's points from the pool over kPointsWindowDays, read once per
+// transaction (the local transaction id: an INSERT's first row runs before it has an xid) and
+// then kept up to date with the picks this session makes, which are not flushed yet. A
+// subtransaction rolled back after a pick leaves its points counted until the transaction ends.
+struct CachedPoints {
+  std::unordered_map<int64_t, double> reps;
+  LocalTransactionId loaded_in = InvalidLocalTransactionId;
+};
+std::unordered_map<int64_t, CachedPoints>* g_points = nullptr;
+
+struct PointRows {
+  int n;
+  int64* rep;
+  double* points;
+};
+
+PointRows query_points(const Pool& pool) {
+  TimestampTz since = routing_now() - static_cast<TimestampTz>(kPointsWindowDays) * USECS_PER_DAY;
+  Oid types[2] = {INT8OID, TIMESTAMPTZOID};
+  Datum values[2] = {Int64GetDatum(pool.id), TimestampTzGetDatum(since)};
+  MemoryContext caller = CurrentMemoryContext;
+  spi_connect();
+  int ret = SPI_execute_with_args(
+      "SELECT rep_id, pg_catalog.sum(points)::pg_catalog.float8 FROM leadroute.assignments"
+      " WHERE pool_id OPERATOR(pg_catalog.=) $1 AND points IS NOT NULL AND rep_id IS NOT NULL"
+      "   AND assigned_at OPERATOR(pg_catalog.>=) $2"
+      " GROUP BY rep_id",
+      2, types, values, nullptr, true, 0);
+  if (ret != SPI_OK_SELECT) elog(ERROR, "could not read points: %s", SPI_result_code_string(ret));
+  PointRows rows;
+  rows.n = static_cast<int>(SPI_processed);
+  rows.rep = static_cast<int64*>(MemoryContextAlloc(caller, sizeof(int64) * (rows.n + 1)));
+  rows.points = static_cast<double*>(MemoryContextAlloc(caller, sizeof(double) * (rows.n + 1)));
+  for (int i = 0; i < rows.n; ++i) {
+    bool isnull;
+    HeapTuple t = SPI_tuptable->vals[i];
+    rows.rep[i] = DatumGetInt64(SPI_getbinval(t, SPI_tuptable->tupdesc, 1, &isnull));
+    rows.points[i] = DatumGetFloat8(SPI_getbinval(t, SPI_tuptable->tupdesc, 2, &isnull));
+  }
+  spi_finish();
+  return rows;
+}
+
+const std::unordered_map<int64_t, double>& session_points(const Pool& pool) {
+  if (!g_points) g_points = new std::unordered_map<int64_t, CachedPoints>();
+  CachedPoints& cached = (*g_points)[pool.id];
+  if (cached.loaded_in != MyProc->lxid || cached.loaded_in == InvalidLocalTransactionId) {
+    PointRows rows = pg_call([&] { return query_points(pool); });
+    cached.reps.clear();
+    for (int i = 0; i < rows.n; ++i) cached.reps[rows.rep[i]] = rows.points[i];
+    cached.loaded_in = MyProc->lxid;
+  }
+  return cached.reps;
+}
+
 constexpr int kPerformanceWindowDays = 180;
 
 // Converted and lost leads per member over kPerformanceWindowDays, cached per session for
@@ -395,6 +450,23 @@ uint64_t PgEnvBase::performance_seed() {
 
 std::unordered_map<int64_t, RepOutcomes> PgEnvBase::outcomes(const Pool& pool) {
   return pool_outcomes(pool);
+}
+
+std::unordered_map<int64_t, double> PgEnvBase::points(const Pool& pool) {
+  std::unordered_map<int64_t, double> out = session_points(pool);
+  auto own = own_points_.find(pool.id);
+  if (own != own_points_.end())
+    for (const auto& [rep, p] : own->second) out[rep] += p;
+  return out;
+}
+
+void PgEnvBase::add_points(const Pool& pool, int64_t rep_id, double p) {
+  own_points_[pool.id][rep_id] += p;
+}
+
+void PgRoutingEnv::add_points(const Pool& pool, int64_t rep_id, double p) {
+  (void)session_points(pool);  // loaded before the pick is added
+  (*g_points)[pool.id].reps[rep_id] += p;
 }
 
 LocalDateTime PgZoneClock::to_local(int64_t utc_us, const std::string& timezone) {

@@ -22,9 +22,16 @@ class PgEnvBase : public RoutingEnv {
   int64_t to_utc(int year, int month, int day, int minute, const std::string& timezone) override;
   void find_accounts(AccountLookup lookup, std::string_view key, double threshold,
                      std::vector<AccountRecord>* out) override;
+  // Points pools: the members' points over kPointsWindowDays, read once per transaction, plus
+  // the picks made since. Preview and shadow rulesets keep their picks to themselves.
+  std::unordered_map<int64_t, double> points(const Pool& pool) override;
+  void add_points(const Pool& pool, int64_t rep_id, double points) override;
 
  protected:
   RepLoad count_load(const Rep& rep);
+
+ private:
+  std::unordered_map<int64_t, std::unordered_map<int64_t, double>> own_points_;
 };
 
 // Live routing: draws turns with nextval, which never waits for another transaction; claims
@@ -35,6 +42,7 @@ class PgRoutingEnv final : public PgEnvBase {
   RepLoad rep_load(const Rep& rep, bool claim) override;
   bool claim_owed_turn(const Pool& pool, int64_t rep_id) override;
   void owe_turn(const Pool& pool, int64_t rep_id) override;
+  void add_points(const Pool& pool, int64_t rep_id, double points) override;  // the session's
 };
 
 // preview(): reads where each rotation stands and counts forward privately; moves nothing.

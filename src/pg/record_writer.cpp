@@ -124,6 +124,11 @@ const RecordColumn<R> kAssignmentColumns[] = {
      [](const R& r, bool* n) { return time_or_null(r.sla_due_at, n); }},
     {"sla_policy_id", INT8OID,
      [](const R& r, bool* n) { return int8_or_null(r.sla_policy_id, n); }},
+    {"points", NUMERICOID,
+     [](const R& r, bool* n) {
+       *n = !r.points.has_value();
+       return r.points ? DirectFunctionCall1(float8_numeric, Float8GetDatum(*r.points)) : Datum(0);
+     }},
 };
 
 // The payload already holds sla_due_at (emit_event).
@@ -467,6 +472,7 @@ PendingRecord record_of(const Decision& d, const char* kind, int64_t lead_id, Ti
   if (d.owner_id) r.assignment_reason = kind;
   if (d.sla_due_us) r.sla_due_at = to_pg(*d.sla_due_us);
   r.sla_policy_id = d.sla_policy_id;
+  r.points = d.points;
   return r;
 }
 

@@ -37,6 +37,7 @@ struct PendingRecord {
   std::optional<std::string> assignment_reason;
   std::optional<TimestampTz> sla_due_at;
   std::optional<int64_t> sla_policy_id;
+  std::optional<double> points;  // points pools: what the lead is worth (assignments.points)
   // Set for a shadow ruleset's decision: a shadow_decisions row, nothing else (write_decision is
   // false and there is no assignment).
   std::string shadow_ruleset;

@@ -211,7 +211,7 @@ void load_territories(RoutingConfig& cfg) {
 
 void load_pools(RoutingConfig& cfg, Oid schema) {
   TextTable t = query(
-      "SELECT id, name, strategy, overflow_pool_id, respect_working_hours, absence_policy"
+      "SELECT id, name, strategy, overflow_pool_id, respect_working_hours, absence_policy, points"
       " FROM leadroute.pools");
   for (uint64 r = 0; r < t.rows; ++r) {
     Pool pool;
@@ -223,6 +223,18 @@ void load_pools(RoutingConfig& cfg, Oid schema) {
     pool.absence_policy = t.cell(r, 5) && std::string_view(t.cell(r, 5)) == "catch_up"
                               ? AbsencePolicy::CatchUp
                               : AbsencePolicy::Skip;
+    if (const char* points = t.cell(r, 6)) {
+      // Checked when written (pools_points_check); a row the language no longer accepts fails
+      // only the leads that reach the pool.
+      try {
+        pool.points =
+            std::make_shared<PointsExpression>(PointsExpression::compile(points, cfg.attributes));
+      } catch (const ConditionError& e) {
+        pool.broken = "pool \"" + pool.name + "\" has an invalid points expression: " + e.what() +
+                      " (fix it: UPDATE leadroute.pools SET points = ... WHERE id = " +
+                      std::to_string(pool.id) + ")";
+      }
+    }
     std::string seq_name = "_pool_turns_" + std::to_string(pool.id);
     pool.cursor_handle = pg_call([&] { return get_relname_relid(seq_name.c_str(), schema); });
     seq_name += "_shadow";

@@ -15,6 +15,13 @@ CREATE FUNCTION leadroute._valid_condition(condition text, what text DEFAULT 'ru
 COMMENT ON FUNCTION leadroute._valid_condition(text, text) IS
   'Internal: true for a valid condition, an error naming whose condition it is (rule, territory, SLA policy) otherwise (used by CHECK constraints)';
 
+CREATE FUNCTION leadroute._valid_points(expression text) RETURNS boolean
+  LANGUAGE c STRICT IMMUTABLE PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
+  AS 'MODULE_PATHNAME', 'leadroute_valid_points';
+COMMENT ON FUNCTION leadroute._valid_points(text) IS
+  'Internal: true for a valid points expression (pools.points), an error naming the position otherwise (used by CHECK constraints)';
+
 CREATE FUNCTION leadroute._valid_working_hours(hours jsonb) RETURNS boolean
   LANGUAGE c STRICT IMMUTABLE PARALLEL SAFE
   SET search_path = pg_catalog, pg_temp

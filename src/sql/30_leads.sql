@@ -46,8 +46,8 @@ CREATE TABLE leadroute.leads (
   rule_id          bigint,
   pool_id          bigint,
   routing_model    text CHECK (routing_model IN ('round_robin', 'weighted_round_robin', 'territory',
-                                                 'skills', 'capacity', 'performance', 'account',
-                                                 'queue', 'nurture', 'fallback')),
+                                                 'skills', 'capacity', 'performance', 'points',
+                                                 'account', 'queue', 'nurture', 'fallback')),
   routed_at        timestamptz,
   sla_due_at       timestamptz,
   sla_policy_id    bigint,
@@ -153,10 +153,15 @@ CREATE TABLE leadroute.assignments (
   assigned_by text NOT NULL DEFAULT CURRENT_USER,
   sla_due_at  timestamptz,
   sla_policy_id bigint,
+  points      numeric,
   CONSTRAINT assignments_rep_or_queue CHECK (rep_id IS NOT NULL OR queue IS NOT NULL)
 );
 CREATE INDEX assignments_lead_id_idx ON leadroute.assignments (lead_id);
 CREATE INDEX assignments_rep_time_idx ON leadroute.assignments (rep_id, assigned_at);
+-- Points pools read each member's points over the last 30 days (one index-only scan per
+-- transaction and pool).
+CREATE INDEX assignments_points_idx ON leadroute.assignments (pool_id, assigned_at)
+  INCLUDE (rep_id, points) WHERE points IS NOT NULL;
 COMMENT ON TABLE leadroute.assignments IS 'Ownership history: every time a lead gets a rep (or moves to a queue by escalation or by hand)';
 COMMENT ON COLUMN leadroute.assignments.id IS 'Assignment id';
 COMMENT ON COLUMN leadroute.assignments.lead_id IS 'The lead';
@@ -168,4 +173,5 @@ COMMENT ON COLUMN leadroute.assignments.pool_id IS 'The pool the rep was picked 
 COMMENT ON COLUMN leadroute.assignments.assigned_at IS 'When';
 COMMENT ON COLUMN leadroute.assignments.sla_due_at IS 'First contact was due by then for this assignment (SLA adherence is judged against it)';
 COMMENT ON COLUMN leadroute.assignments.sla_policy_id IS 'The SLA policy of this assignment';
+COMMENT ON COLUMN leadroute.assignments.points IS 'points pools: what the lead was worth to the pool (pools.points); NULL for other pools';
 COMMENT ON COLUMN leadroute.assignments.assigned_by IS 'Database user who made the change (the engine records the inserting user)';

@@ -438,8 +438,9 @@ CREATE OR REPLACE FUNCTION leadroute._validate_config_row() RETURNS trigger
   AS $body$
 DECLARE
   other record;
-  actions text[] := ARRAY['account_owner', 'account_csm', 'rep', 'pool', 'territory', 'queue', 'nurture'];
-  strategies text[] := ARRAY['round_robin', 'least_loaded', 'skills', 'performance'];
+  -- The engine's own vocabulary (its C++ tables), so that this check and the engine never differ.
+  actions text[] := ARRAY(SELECT v.name FROM leadroute._vocabulary() v WHERE v.kind OPERATOR(pg_catalog.=) 'action');
+  strategies text[] := ARRAY(SELECT v.name FROM leadroute._vocabulary() v WHERE v.kind OPERATOR(pg_catalog.=) 'strategy');
   what text;
   valid_condition boolean := false;
 BEGIN

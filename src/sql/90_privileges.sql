@@ -16,7 +16,7 @@ GRANT EXECUTE ON FUNCTION leadroute.import_leads(regclass) TO leadroute_admin;
 GRANT EXECUTE ON FUNCTION
     leadroute.check_condition(text), leadroute._valid_condition(text, text),
     leadroute._valid_working_hours(jsonb), leadroute._valid_timezone(text),
-    leadroute._valid_skills(text[]),
+    leadroute._valid_skills(text[]), leadroute._valid_points(text),
     leadroute.email_domain(text), leadroute.normalize_company(text), leadroute.explain(bigint),
     leadroute.preview(jsonb), leadroute.reroute(bigint),
     leadroute.add_business_minutes(timestamptz, integer, jsonb, text),

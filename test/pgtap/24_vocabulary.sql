@@ -2,7 +2,7 @@
 -- the field table) are exactly the names the SQL tables allow.
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(7);
+SELECT plan(8);
 CREATE FUNCTION pg_temp.check_names(tbl regclass, col text) RETURNS text[] LANGUAGE sql AS $$
   SELECT array_agg(DISTINCT m[1] ORDER BY m[1])
     FROM pg_constraint c, regexp_matches(pg_get_constraintdef(c.oid), '''([a-z_]+)''', 'g') m
@@ -29,6 +29,19 @@ SELECT is(pg_temp.engine('input_field'),
               AND attnum < (SELECT attnum FROM pg_attribute WHERE attrelid = 'leadroute.leads'::regclass AND attname = 'email_domain')
               AND attname NOT IN ('id', 'attributes', 'captured_at')),
           'the field table''s inputs are the input columns of leads (reroute() and preview() are built from it)');
+-- The configuration check's own messages come from the same tables.
+CREATE FUNCTION pg_temp.hint_of(stmt text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE h text;
+BEGIN
+  EXECUTE stmt;
+  RETURN NULL;
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS h = PG_EXCEPTION_HINT;
+  RETURN h;
+END $$;
+SELECT is(pg_temp.hint_of($$INSERT INTO leadroute.pools (name, strategy) VALUES ('x', 'bogus')$$),
+          'Strategies are ' || (SELECT string_agg(name, ', ') FROM leadroute._vocabulary() WHERE kind = 'strategy') || '.',
+          'a pool with an unknown strategy is told the engine''s strategies');
 \ir 99_invariant.sql.inc
 SELECT * FROM finish();
 ROLLBACK;

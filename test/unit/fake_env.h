@@ -45,6 +45,13 @@ class FakeEnv : public RoutingEnv {
     owes.emplace_back(pool.id, rep_id);
     ++owed[{pool.id, rep_id}];
   }
+  std::unordered_map<int64_t, double> points(const Pool& pool) override {
+    auto it = pool_points.find(pool.id);
+    return it == pool_points.end() ? std::unordered_map<int64_t, double>{} : it->second;
+  }
+  void add_points(const Pool& pool, int64_t rep_id, double p) override {
+    pool_points[pool.id][rep_id] += p;
+  }
   // Accounts keyed the way the database keys them: by domain and by normalized name.
   void add_account(const AccountRecord& a, const std::vector<std::string>& domains,
                    const std::string& name) {
@@ -71,6 +78,7 @@ class FakeEnv : public RoutingEnv {
   std::map<std::string, LocalTime> local_times;
   std::map<int64_t, RepLoad> loads;
   std::map<int64_t, std::unordered_map<int64_t, RepOutcomes>> pool_outcomes;
+  std::map<int64_t, std::unordered_map<int64_t, double>> pool_points;  // pool → rep → points
   uint64_t seed = 0;                                // 0: performance draws seeded by the clock
   std::map<std::pair<int64_t, int64_t>, int> owed;  // (pool, rep) → turns owed
   std::map<std::string, std::vector<AccountRecord>> by_domain, by_name;

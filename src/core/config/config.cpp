@@ -33,6 +33,7 @@ constexpr Named<RoutingModel> kRoutingModels[] = {
     {RoutingModel::Skills, "skills"},
     {RoutingModel::Capacity, "capacity"},
     {RoutingModel::Performance, "performance"},
+    {RoutingModel::Points, "points"},
     {RoutingModel::Account, "account"},
     {RoutingModel::Queue, "queue"},
     {RoutingModel::Nurture, "nurture"},

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/condition/condition.h"
+#include "core/condition/points.h"
 #include "core/lead/fields.h"
 #include "core/lead/normalize.h"
 #include "core/config/skills.h"
@@ -22,7 +23,7 @@
 namespace leadroute {
 
 enum class Action : uint8_t { AccountOwner, AccountCsm, Rep, Pool, Territory, Queue, Nurture };
-enum class Strategy : uint8_t { RoundRobin, LeastLoaded, Skills, Performance };
+enum class Strategy : uint8_t { RoundRobin, LeastLoaded, Skills, Performance, Points };
 enum class RoutingModel : uint8_t {
   RoundRobin,
   WeightedRoundRobin,
@@ -30,6 +31,7 @@ enum class RoutingModel : uint8_t {
   Skills,
   Capacity,
   Performance,
+  Points,
   Account,
   Queue,
   Nurture,
@@ -110,6 +112,9 @@ struct Pool {
   bool respect_working_hours = false;
   AbsencePolicy absence_policy = AbsencePolicy::Skip;
   std::vector<PoolMember> members;  // ordered by rep id
+  // points pools: what a lead is worth (pools.points; none: 1 point each).
+  std::shared_ptr<const PointsExpression> points;
+  std::string broken;  // why pools.points cannot be used (ConfigFault when the pool is picked)
   // Derived by RoutingConfig::finalize():
   std::vector<uint32_t> schedule;  // one period of the smooth WRR rotation, indexes into members
   bool weighted = false;           // members' weights are not all equal

@@ -87,11 +87,27 @@ class Outcomes {
   virtual uint64_t performance_seed() { return 0; }
 };
 
+// Points pools: the points each member got from the pool lately (kPointsWindowDays), and the
+// points of each pick as it is made (so the next lead of the same statement sees them).
+class PointsLedger {
+ public:
+  virtual ~PointsLedger() = default;
+  virtual std::unordered_map<int64_t, double> points(const Pool& pool) {
+    (void)pool;
+    return {};
+  }
+  virtual void add_points(const Pool& pool, int64_t rep_id, double points) {
+    (void)pool, (void)rep_id, (void)points;
+  }
+};
+constexpr int kPointsWindowDays = 30;
+
 // Everything routing asks, in one object for callers that implement all of it.
 class RoutingEnv : public RoutingClock,
                    public Tickets,
                    public Loads,
                    public Outcomes,
+                   public PointsLedger,
                    public AccountSource {};
 
 }  // namespace leadroute

@@ -53,6 +53,7 @@ Decision escalate_lead(const RoutingConfig& config, const LeadValues& lead,
     d.status = p.status;
     d.owner_id = p.owner_id;
     d.pool_id = p.pool_id ? p.pool_id : in.pool_id;
+    d.points = p.points;
     d.model = p.model;
     d.fallback = false;
     start_sla_clock(ctx, d);

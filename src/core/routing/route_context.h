@@ -31,7 +31,8 @@ struct Placement {
   std::optional<std::string> queue;
   std::optional<int64_t> pool_id;
   RoutingModel model = RoutingModel::Queue;
-  std::string reason;  // why nobody was placed
+  std::optional<double> points;  // points pools: what the lead is worth
+  std::string reason;            // why nobody was placed
 };
 
 // Placement::reason of an action that does not apply to the lead: the next rule is tried.
@@ -60,6 +61,7 @@ class RouteContext {
         tickets(env),
         loads(env),
         outcomes(env),
+        points(env),
         trace(options_in.trace) {}
 
   const RoutingConfig& config;
@@ -70,6 +72,7 @@ class RouteContext {
   Tickets& tickets;
   Loads& loads;
   Outcomes& outcomes;
+  PointsLedger& points;
   TraceRecorder trace;
 
   // The matched rule's required skills, expanded from the lead; why placeholders were dropped.

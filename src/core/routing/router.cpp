@@ -108,6 +108,7 @@ class RuleWalk {
     d.owner_id = p.owner_id;
     d.queue = p.queue;
     d.pool_id = p.pool_id;
+    d.points = p.points;
     d.rule_id = rule.id;
     d.model = p.model;
     d.fallback = rule.catch_all;

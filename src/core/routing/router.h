@@ -28,6 +28,7 @@ struct Decision {
   std::optional<int64_t> pool_id;     // the pool the rep was picked from
   std::optional<int64_t> sla_due_us;  // when a rep got the lead: first contact due by then
   std::optional<int64_t> sla_policy_id;
+  std::optional<double> points;  // points pools: what the lead is worth to the pool
   RoutingModel model = RoutingModel::Fallback;
   bool fallback = true;
   std::string trace;  // JSON; empty when tracing is off

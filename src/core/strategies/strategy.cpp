@@ -10,6 +10,7 @@ constexpr StrategyRow kRows[] = {
     {Strategy::LeastLoaded, "least_loaded", RoutingModel::Capacity, pick_least_loaded},
     {Strategy::Skills, "skills", RoutingModel::Skills, pick_skills},
     {Strategy::Performance, "performance", RoutingModel::Performance, pick_performance},
+    {Strategy::Points, "points", RoutingModel::Points, pick_points},
 };
 
 constexpr bool in_enum_order() {

@@ -35,5 +35,6 @@ Placement pick_round_robin(RouteContext& ctx, const Pool& pool, RoutingModel mod
 Placement pick_least_loaded(RouteContext& ctx, const Pool& pool, RoutingModel model);
 Placement pick_skills(RouteContext& ctx, const Pool& pool, RoutingModel model);
 Placement pick_performance(RouteContext& ctx, const Pool& pool, RoutingModel model);
+Placement pick_points(RouteContext& ctx, const Pool& pool, RoutingModel model);
 
 }  // namespace leadroute

@@ -90,6 +90,11 @@ void render_candidate(std::string& out, const JsonValue& c, const ExplainNames& 
              " (conversion " + c.str(k::converted) + " won / " + c.str(k::lost) +
              " lost, estimated rate " + format_number(std::round(c.num(k::rate) * 1000) / 1000) +
              ", pool rate " + format_number(std::round(c.num(k::pool_rate) * 1000) / 1000) + ")";
+    if (c.has(k::points)) {
+      out += ", fewest points for its share: " + c.str(k::points_so_far) + " so far, " +
+             c.str(k::points) + " for this lead";
+      if (c.has(k::weight)) out += " (weight " + c.str(k::weight) + ")";
+    }
     if (c.has(k::backup_for)) out += " as backup for " + names.rep(id_of(c, k::backup_for));
     if (c.has(k::ticket)) {
       // Weighted rotations place the turn on a slot of the period; skill ties and backups

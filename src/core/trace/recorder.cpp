@@ -105,6 +105,11 @@ PickStep& PickStep::performance(const RepOutcomes& o, double rate, double sample
   return *this;
 }
 
+PickStep& PickStep::points(double lead_points, double so_far) {
+  if (w_) w_->key(k::points).value(lead_points).key(k::points_so_far).value(so_far);
+  return *this;
+}
+
 // ---- the document -----------------------------------------------------------------------------
 
 void TraceRecorder::begin() {

@@ -48,6 +48,7 @@ class PickStep {
   PickStep& skill_match(int score, size_t among);
   PickStep& performance(const RepOutcomes& o, double rate, double sample, double pool_rate,
                         bool explore);
+  PickStep& points(double lead_points, double so_far);
 
  private:
   friend class TraceRecorder;

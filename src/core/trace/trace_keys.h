@@ -73,6 +73,8 @@ inline constexpr std::string_view rate = "rate";
 inline constexpr std::string_view sample = "sample";
 inline constexpr std::string_view pool_rate = "pool_rate";
 inline constexpr std::string_view explore = "explore";
+inline constexpr std::string_view points = "points";                // what the lead is worth
+inline constexpr std::string_view points_so_far = "points_so_far";  // the rep's, before it
 
 // The SLA clock.
 inline constexpr std::string_view policy = "policy";

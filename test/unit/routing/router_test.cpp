@@ -806,8 +806,8 @@ TEST(RouterNames, EnumNamesRoundTrip) {
   for (Action a : {Action::AccountOwner, Action::AccountCsm, Action::Rep, Action::Pool,
                    Action::Territory, Action::Queue, Action::Nurture})
     EXPECT_EQ(parse_action(action_name(a)), a);
-  for (Strategy s :
-       {Strategy::RoundRobin, Strategy::LeastLoaded, Strategy::Skills, Strategy::Performance})
+  for (Strategy s : {Strategy::RoundRobin, Strategy::LeastLoaded, Strategy::Skills,
+                     Strategy::Performance, Strategy::Points})
     EXPECT_EQ(parse_strategy(strategy_name(s)), s);
   EXPECT_FALSE(parse_action("Queue"));
   EXPECT_FALSE(parse_strategy(""));
