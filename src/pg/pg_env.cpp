@@ -257,46 +257,62 @@ struct CachedPoints {
 };
 std::unordered_map<int64_t, CachedPoints>* g_points = nullptr;
 
-struct PointRows {
+// Rows of (rep id, up to two numbers) a query returns for a pool, in the caller's memory
+// (C style). Both the performance statistics and the points come this way.
+struct RepNumbers {
   int n;
   int64* rep;
-  double* points;
+  double* first;
+  double* second;
 };
 
-PointRows query_points(const Pool& pool) {
-  TimestampTz since = routing_now() - static_cast<TimestampTz>(kPointsWindowDays) * USECS_PER_DAY;
-  Oid types[2] = {INT8OID, TIMESTAMPTZOID};
-  Datum values[2] = {Int64GetDatum(pool.id), TimestampTzGetDatum(since)};
+RepNumbers query_rep_numbers(const char* what, const char* sql, Oid* types, Datum* values) {
   MemoryContext caller = CurrentMemoryContext;
   spi_connect();
-  int ret = SPI_execute_with_args(
-      "SELECT rep_id, pg_catalog.sum(points)::pg_catalog.float8 FROM leadroute.assignments"
-      " WHERE pool_id OPERATOR(pg_catalog.=) $1 AND points IS NOT NULL AND rep_id IS NOT NULL"
-      "   AND assigned_at OPERATOR(pg_catalog.>=) $2"
-      " GROUP BY rep_id",
-      2, types, values, nullptr, true, 0);
-  if (ret != SPI_OK_SELECT) elog(ERROR, "could not read points: %s", SPI_result_code_string(ret));
-  PointRows rows;
+  int ret = SPI_execute_with_args(sql, 2, types, values, nullptr, true, 0);
+  if (ret != SPI_OK_SELECT) elog(ERROR, "could not read %s: %s", what, SPI_result_code_string(ret));
+  RepNumbers rows;
   rows.n = static_cast<int>(SPI_processed);
+  int columns = SPI_tuptable->tupdesc->natts;
   rows.rep = static_cast<int64*>(MemoryContextAlloc(caller, sizeof(int64) * (rows.n + 1)));
-  rows.points = static_cast<double*>(MemoryContextAlloc(caller, sizeof(double) * (rows.n + 1)));
+  rows.first = static_cast<double*>(MemoryContextAlloc(caller, sizeof(double) * (rows.n + 1)));
+  rows.second = static_cast<double*>(MemoryContextAlloc(caller, sizeof(double) * (rows.n + 1)));
   for (int i = 0; i < rows.n; ++i) {
     bool isnull;
     HeapTuple t = SPI_tuptable->vals[i];
     rows.rep[i] = DatumGetInt64(SPI_getbinval(t, SPI_tuptable->tupdesc, 1, &isnull));
-    rows.points[i] = DatumGetFloat8(SPI_getbinval(t, SPI_tuptable->tupdesc, 2, &isnull));
+    rows.first[i] = DatumGetFloat8(SPI_getbinval(t, SPI_tuptable->tupdesc, 2, &isnull));
+    rows.second[i] =
+        columns > 2 ? DatumGetFloat8(SPI_getbinval(t, SPI_tuptable->tupdesc, 3, &isnull)) : 0;
   }
   spi_finish();
   return rows;
+}
+
+// The window of a pool's statistics ends at routing's now (leadroute.now in tests and backtests).
+TimestampTz window_start(int days) {
+  return routing_now() - static_cast<TimestampTz>(days) * USECS_PER_DAY;
+}
+
+RepNumbers query_points(const Pool& pool) {
+  Oid types[2] = {INT8OID, TIMESTAMPTZOID};
+  Datum values[2] = {Int64GetDatum(pool.id), TimestampTzGetDatum(window_start(kPointsWindowDays))};
+  return query_rep_numbers(
+      "points",
+      "SELECT rep_id, pg_catalog.sum(points)::pg_catalog.float8 FROM leadroute.assignments"
+      " WHERE pool_id OPERATOR(pg_catalog.=) $1 AND points IS NOT NULL AND rep_id IS NOT NULL"
+      "   AND assigned_at OPERATOR(pg_catalog.>=) $2"
+      " GROUP BY rep_id",
+      types, values);
 }
 
 const std::unordered_map<int64_t, double>& session_points(const Pool& pool) {
   if (!g_points) g_points = new std::unordered_map<int64_t, CachedPoints>();
   CachedPoints& cached = (*g_points)[pool.id];
   if (cached.loaded_in != MyProc->lxid || cached.loaded_in == InvalidLocalTransactionId) {
-    PointRows rows = pg_call([&] { return query_points(pool); });
+    RepNumbers rows = pg_call([&] { return query_points(pool); });
     cached.reps.clear();
-    for (int i = 0; i < rows.n; ++i) cached.reps[rows.rep[i]] = rows.points[i];
+    for (int i = 0; i < rows.n; ++i) cached.reps[rows.rep[i]] = rows.first[i];
     cached.loaded_in = MyProc->lxid;
   }
   return cached.reps;
@@ -313,49 +329,26 @@ struct CachedOutcomes {
 };
 std::unordered_map<int64_t, CachedOutcomes>* g_outcomes = nullptr;
 
-struct OutcomeRows {
-  int n;
-  int64* rep;
-  int64* converted;
-  int64* lost;
-};
-
-OutcomeRows query_outcomes(const Pool& pool) {
+RepNumbers query_outcomes(const Pool& pool) {
   int n = static_cast<int>(pool.members.size());
   Datum* ids = static_cast<Datum*>(palloc(sizeof(Datum) * (n + 1)));
   for (int i = 0; i < n; ++i) ids[i] = Int64GetDatum(pool.members[i].rep_id);
   ArrayType* array = construct_array(ids, n, INT8OID, 8, true, TYPALIGN_DOUBLE);
-  // The window ends at routing's now (leadroute.now in tests and backtests).
-  TimestampTz since =
-      routing_now() - static_cast<TimestampTz>(kPerformanceWindowDays) * USECS_PER_DAY;
   Oid types[2] = {INT8ARRAYOID, TIMESTAMPTZOID};
-  Datum values[2] = {PointerGetDatum(array), TimestampTzGetDatum(since)};
-  MemoryContext caller = CurrentMemoryContext;
-  spi_connect();
-  int ret = SPI_execute_with_args(
+  Datum values[2] = {PointerGetDatum(array),
+                     TimestampTzGetDatum(window_start(kPerformanceWindowDays))};
+  return query_rep_numbers(
+      "outcomes",
       "SELECT owner_id,"
-      "  pg_catalog.count(*) FILTER (WHERE status OPERATOR(pg_catalog.=) 'converted'),"
-      "  pg_catalog.count(*) FILTER (WHERE status OPERATOR(pg_catalog.=) 'lost')"
+      "  (pg_catalog.count(*) FILTER (WHERE status OPERATOR(pg_catalog.=) 'converted'))"
+      "::pg_catalog.float8,"
+      "  (pg_catalog.count(*) FILTER (WHERE status OPERATOR(pg_catalog.=) 'lost'))"
+      "::pg_catalog.float8"
       " FROM leadroute.leads"
       " WHERE owner_id OPERATOR(pg_catalog.=) ANY ($1) AND status IN ('converted', 'lost')"
       "   AND routed_at OPERATOR(pg_catalog.>=) $2"
       " GROUP BY owner_id",
-      2, types, values, nullptr, true, 0);
-  if (ret != SPI_OK_SELECT) elog(ERROR, "could not read outcomes: %s", SPI_result_code_string(ret));
-  OutcomeRows rows;
-  rows.n = static_cast<int>(SPI_processed);
-  rows.rep = static_cast<int64*>(MemoryContextAlloc(caller, sizeof(int64) * (rows.n + 1)));
-  rows.converted = static_cast<int64*>(MemoryContextAlloc(caller, sizeof(int64) * (rows.n + 1)));
-  rows.lost = static_cast<int64*>(MemoryContextAlloc(caller, sizeof(int64) * (rows.n + 1)));
-  for (int i = 0; i < rows.n; ++i) {
-    bool isnull;
-    HeapTuple t = SPI_tuptable->vals[i];
-    rows.rep[i] = DatumGetInt64(SPI_getbinval(t, SPI_tuptable->tupdesc, 1, &isnull));
-    rows.converted[i] = DatumGetInt64(SPI_getbinval(t, SPI_tuptable->tupdesc, 2, &isnull));
-    rows.lost[i] = DatumGetInt64(SPI_getbinval(t, SPI_tuptable->tupdesc, 3, &isnull));
-  }
-  spi_finish();
-  return rows;
+      types, values);
 }
 
 std::unordered_map<int64_t, RepOutcomes> pool_outcomes(const Pool& pool) {
@@ -368,10 +361,11 @@ std::unordered_map<int64_t, RepOutcomes> pool_outcomes(const Pool& pool) {
           ? now - cached.loaded_at < static_cast<int64_t>(guc_performance_refresh) * USECS_PER_SEC
           : (cached.loaded_at != 0 && cached.loaded_in == xid && xid != InvalidTransactionId);
   if (!fresh || cached.loaded_at == 0) {
-    OutcomeRows rows = pg_call([&] { return query_outcomes(pool); });
+    RepNumbers rows = pg_call([&] { return query_outcomes(pool); });
     cached.reps.clear();
     for (int i = 0; i < rows.n; ++i)
-      cached.reps[rows.rep[i]] = RepOutcomes{rows.converted[i], rows.lost[i]};
+      cached.reps[rows.rep[i]] =
+          RepOutcomes{static_cast<int64_t>(rows.first[i]), static_cast<int64_t>(rows.second[i])};
     cached.loaded_at = now;
     cached.loaded_in = xid;
   }

@@ -124,12 +124,13 @@ const RecordColumn<R> kAssignmentColumns[] = {
      [](const R& r, bool* n) { return time_or_null(r.sla_due_at, n); }},
     {"sla_policy_id", INT8OID,
      [](const R& r, bool* n) { return int8_or_null(r.sla_policy_id, n); }},
-    {"points", NUMERICOID,
-     [](const R& r, bool* n) {
-       *n = !r.points.has_value();
-       return r.points ? DirectFunctionCall1(float8_numeric, Float8GetDatum(*r.points)) : Datum(0);
-     }},
 };
+// 0.3.0 (Catalog::has_points): left out on an older schema.
+const RecordColumn<R> kPointsColumn = {
+    "points", NUMERICOID, [](const R& r, bool* n) {
+      *n = !r.points.has_value();
+      return r.points ? DirectFunctionCall1(float8_numeric, Float8GetDatum(*r.points)) : Datum(0);
+    }};
 
 // The payload already holds sla_due_at (emit_event).
 const RecordColumn<N> kNotificationColumns[] = {
@@ -154,7 +155,8 @@ constexpr int count_of(const RecordColumn<Row> (&)[K]) {
 }
 
 SPIPlanPtr g_decisions_plan = nullptr, g_shadow_plan = nullptr, g_assignments_plan = nullptr,
-           g_notes_plan = nullptr, g_notes_plan_without_queue = nullptr;
+           g_notes_plan = nullptr, g_notes_plan_without_queue = nullptr,
+           g_assignments_plan_without_points = nullptr;
 
 const RecordTable<R> kDecisions = {"decisions",      [] { return resolve_catalog().decisions; },
                                    kDecisionColumns, count_of(kDecisionColumns),
@@ -165,13 +167,19 @@ const RecordTable<R> kShadowDecisions = {
     kDecisionColumns,   count_of(kDecisionColumns),
     &kRulesetColumn,    [](const R& r) { return !r.shadow_ruleset.empty(); },
     &g_shadow_plan};
-const RecordTable<R> kAssignments = {"assignments",
-                                     [] { return resolve_catalog().assignments; },
-                                     kAssignmentColumns,
-                                     count_of(kAssignmentColumns),
-                                     nullptr,
-                                     [](const R& r) { return r.assignment_reason.has_value(); },
-                                     &g_assignments_plan};
+const RecordTable<R> kAssignments = {
+    "assignments",      [] { return resolve_catalog().assignments; },
+    kAssignmentColumns, count_of(kAssignmentColumns),
+    &kPointsColumn,     [](const R& r) { return r.assignment_reason.has_value(); },
+    &g_assignments_plan};
+const RecordTable<R> kAssignmentsWithoutPoints = {
+    "assignments",
+    [] { return resolve_catalog().assignments; },
+    kAssignmentColumns,
+    count_of(kAssignmentColumns),
+    nullptr,
+    [](const R& r) { return r.assignment_reason.has_value(); },
+    &g_assignments_plan_without_points};
 const RecordTable<N> kNotifications = {
     "notifications",      [] { return resolve_catalog().notifications; },
     kNotificationColumns, count_of(kNotificationColumns),
@@ -320,7 +328,8 @@ std::vector<PendingRecord>& pending() {
 void insert_records(const std::vector<PendingRecord>& records, size_t first, size_t last) {
   write_rows(kShadowDecisions, records, first, last);
   write_rows(kDecisions, records, first, last);
-  write_rows(kAssignments, records, first, last);
+  write_rows(resolve_catalog().has_points ? kAssignments : kAssignmentsWithoutPoints, records,
+             first, last);
 }
 
 // Buffered rows are ordered by nest level (never decreasing): rows are appended at the current

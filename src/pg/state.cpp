@@ -210,9 +210,11 @@ void load_territories(RoutingConfig& cfg) {
 }
 
 void load_pools(RoutingConfig& cfg, Oid schema) {
-  TextTable t = query(
-      "SELECT id, name, strategy, overflow_pool_id, respect_working_hours, absence_policy, points"
-      " FROM leadroute.pools");
+  TextTable t = query(pg_call([] { return resolve_catalog().has_points; })
+                          ? "SELECT id, name, strategy, overflow_pool_id, respect_working_hours,"
+                            " absence_policy, points FROM leadroute.pools"
+                          : "SELECT id, name, strategy, overflow_pool_id, respect_working_hours,"
+                            " absence_policy, NULL FROM leadroute.pools");
   for (uint64 r = 0; r < t.rows; ++r) {
     Pool pool;
     pool.id = to_int64(t.cell(r, 0));
@@ -394,6 +396,8 @@ const Catalog& resolve_catalog() {
   c.leads_id_seq = get_relname_relid("leads_id_seq", c.schema);
   c.tracks_lead_ids = OidIsValid(function_in(c.schema, "_new_lead_id", InvalidOid));
   c.rls_on_leads = OidIsValid(function_in(c.schema, "_written_by_this_transaction", INT8OID));
+  c.has_points = get_attnum(c.pools, "points") != InvalidAttrNumber &&
+                 get_attnum(c.assignments, "points") != InvalidAttrNumber;
   HeapTuple tup = SearchSysCache1(RELOID, ObjectIdGetDatum(c.leads));
   if (!HeapTupleIsValid(tup)) elog(ERROR, "cache lookup failed for relation %u", c.leads);
   c.owner = reinterpret_cast<Form_pg_class>(GETSTRUCT(tup))->relowner;

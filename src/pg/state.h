@@ -27,6 +27,9 @@ struct Catalog {
   // Before 0.3.0 (a new library on an old schema): row-level security on leads reads
   // _written_by_this_transaction(), so the leads written by this transaction are remembered.
   bool rls_on_leads;
+  // 0.3.0: pools.points and assignments.points (points pools). Without them (a new library on an
+  // old schema) no pool balances by points and assignments are written without the column.
+  bool has_points;
 };
 
 // Attribute numbers of leadroute.leads columns (0 when a column is absent).
