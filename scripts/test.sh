@@ -194,7 +194,7 @@ record fuzz "$p" "$f"
 
 # ---- style ------------------------------------------------------------------------------------
 section "style (clang-format)"
-if clang-format --dry-run --Werror src/core/*/*.cpp src/core/*/*.h src/pg/*.cpp src/pg/*.h \
+if clang-format --dry-run --Werror src/core/*/*.cpp src/core/*/*.h src/pg/*/*.cpp src/pg/*/*.h \
      src/agent/*.cpp src/agent/*.h test/unit/*/*.cpp test/unit/*.h >"$LOGS/format.log" 2>&1; then
   echo "  sources are formatted"
   record style 1 0

@@ -1,6 +1,6 @@
 -- The engine's records have two writers: direct inserts (the main path), and one INSERT statement
 -- per table when the table has a trigger with a transition table, which must see the statement's
--- rows as one set. Both are driven by one column table (src/pg/record_writer.cpp); this checks
+-- rows as one set. Both are driven by one column table (src/pg/records/record_writer.cpp); this checks
 -- that they write the same rows, and that the statement path really runs.
 BEGIN;
 \ir 00_helpers.sql.inc

@@ -1,0 +1,113 @@
+// Per-backend state: the extension's catalog OIDs, the compiled configuration cache and its
+// invalidation, the layout of leadroute.leads, and switching to the extension owner's rights.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config/config.h"
+#include "core/lead/fields.h"
+#include "core/lead/normalize.h"
+#include "core/routing/router.h"
+#include "pg/boundary/pg.h"
+
+namespace leadroute::pg {
+
+// OIDs of the extension's relations, resolved by name once and again after any DDL on them.
+struct Catalog {
+  Oid schema;
+  Oid reps, pools, pool_members, rules, freemail_domains, leads, decisions, assignments, time_off,
+      territories, sla_policies, notifications, rulesets, shadow_decisions;
+  Oid leads_owner_open_idx, assignments_rep_time_idx;
+  Oid leads_id_seq;
+  Oid owner;  // owner of leadroute.leads: the extension owner
+  // 0.3.0: leads.id defaults to _new_lead_id(), so the trigger can tell supplied ids apart.
+  bool tracks_lead_ids;
+  // Before 0.3.0 (a new library on an old schema): row-level security on leads reads
+  // _written_by_this_transaction(), so the leads written by this transaction are remembered.
+  bool rls_on_leads;
+  // 0.3.0: pools.points and assignments.points (points pools). Without them (a new library on an
+  // old schema) no pool balances by points and assignments are written without the column.
+  bool has_points;
+};
+
+// Attribute numbers of leadroute.leads columns (0 when a column is absent).
+struct LeadLayout {
+  Oid relid;
+  AttrNumber input[kFieldCount];  // input columns; derived fields are 0
+  AttrNumber id, attributes, captured_at, email_domain, is_freemail, account_id, match_tier,
+      owner_id, status, queue, rule_id, routing_model, routed_at, sla_due_at, escalations, pool_id,
+      sla_policy_id, first_contact_at, converted_at;
+};
+
+struct BackendState {
+  Catalog catalog{};
+  bool catalog_valid = false;
+  LeadLayout layout{};
+  bool layout_valid = false;
+  std::unique_ptr<RoutingConfig> config;
+  bool config_valid = false;    // rules, reps, pools, members (and later territories, time off)
+  bool freemail_valid = false;  // the free-mail list: large, reloaded only when it changes
+  // The engine's own UPDATE of a lead (reroute) is not a manual reassignment.
+  bool engine_updating = false;
+};
+
+BackendState& backend_state();
+
+// Resolves the catalog; raises (C style) when the extension is not installed.
+const Catalog& resolve_catalog();
+// The layout of leadroute.leads for `tupdesc` (C style).
+const LeadLayout& resolve_layout(TupleDesc tupdesc);
+// The compiled configuration, loaded through SPI when a config table changed. C++ style: PostgreSQL
+// errors arrive as PgError; a broken stored rule raises UserError.
+const RoutingConfig& current_config();
+
+void register_invalidation_callbacks();
+
+struct UserSwitch {
+  Oid saved_user;
+  int saved_context;
+};
+// Runs what follows with the extension owner's rights (restricted: no SET ROLE, no temp tables).
+void switch_to_owner(UserSwitch* saved, Oid owner);
+void restore_user(const UserSwitch* saved);
+
+RouteOptions route_options();
+
+// PostgreSQL counts time from 2000-01-01, the core from 1970-01-01 (microseconds both): every
+// crossing of the boundary goes through these two.
+constexpr int64_t kUnixEpochShiftUs = 946684800LL * 1000000LL;
+constexpr TimestampTz to_pg(int64_t unix_us) {
+  return static_cast<TimestampTz>(unix_us - kUnixEpochShiftUs);
+}
+constexpr int64_t to_unix(TimestampTz ts) {
+  return static_cast<int64_t>(ts) + kUnixEpochShiftUs;
+}
+
+// One routing event: where a lead went and who is told. Events: assigned, queued (routing placed
+// the lead), rerouted, reassigned (by hand), escalated, manager_alert.
+struct LeadEvent {
+  const char* event = "";
+  int64_t lead_id = 0;
+  const Decision* decision = nullptr;  // rule, model, status, queue of the placement
+  const Rep* rep = nullptr;            // whom the event is for: the new owner or the manager
+  std::optional<int64_t> previous_rep_id;
+  TimestampTz at = 0;
+  std::optional<TimestampTz> sla_due_at;
+  bool verify_lead = false;  // the lead may not be inserted after all (PendingRecord::verify_lead)
+};
+
+// Wakes listeners: pg_notify('leadroute', '{"event":"wake"}'), sent at commit (once per
+// transaction, however many leads it routed: PostgreSQL folds identical notifications).
+void notify_listeners();
+
+// pg_notify (leadroute.notify; see notify_listeners) (delivered at commit; leadroute.notify) and,
+// when the event is for a rep whose channel is not none, buffers a notifications (outbox) row. Both
+// carry the same keys: event, lead_id, rep_id, previous_rep_id, status, queue, rule_id,
+// routing_model, sla_due_at (ISO 8601); the outbox row adds the rep's name. The notify payload is a
+// constant wake-up (any role that can connect may LISTEN, and a payload per lead would hold memory
+// until commit): listeners read the outbox.
+void emit_event(const LeadEvent& e);
+
+}  // namespace leadroute::pg
