@@ -54,6 +54,7 @@ GRANT SELECT ON leadroute.metric_settings, leadroute.alert_thresholds TO leadrou
 -- without ids or personal data, and the rows of two views) must be callable by whoever may read
 -- the views.
 GRANT EXECUTE ON FUNCTION leadroute._metric_live_facts(), leadroute._metric_live_pool_assignments(),
+    leadroute._metric_rolled_up_days(),
     leadroute._alert_values(), leadroute._metrics_rep_load(), leadroute._metrics_rule_hits()
   TO leadroute_analyst, leadroute_admin;
 
