@@ -9,6 +9,7 @@
 #include "core/util/json.h"
 #include "core/routing/router.h"
 #include "fake_env.h"
+#include "test_config.h"
 #include "test_lead.h"
 
 namespace leadroute {
@@ -27,10 +28,7 @@ class Router : public ::testing::Test {
 
   Rep& add_rep(int64_t id, std::string name, bool active = true,
                std::optional<int64_t> backup = std::nullopt) {
-    Rep& r = config.reps[id];
-    r.id = id;
-    r.name = std::move(name);
-    r.email = r.name + "@example.com";
+    Rep& r = testing::add_rep(config, id, std::move(name));
     r.active = active;
     r.backup_id = backup;
     return r;
@@ -47,14 +45,7 @@ class Router : public ::testing::Test {
   }
 
   Rule& add_rule(int64_t id, int32_t priority, std::string_view condition, Action action) {
-    Rule r;
-    r.id = id;
-    r.name = "rule " + std::to_string(id);
-    r.priority = priority;
-    r.condition = Condition::compile(condition, config.attributes);
-    r.action = action;
-    config.rules.push_back(std::move(r));
-    return config.rules.back();
+    return testing::add_rule(config, id, priority, condition, action);
   }
   Rule& queue_rule(int64_t id, int32_t priority, std::string_view condition, std::string queue) {
     Rule& r = add_rule(id, priority, condition, Action::Queue);

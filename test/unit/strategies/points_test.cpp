@@ -7,6 +7,7 @@
 #include "core/routing/router.h"
 #include "core/util/json.h"
 #include "fake_env.h"
+#include "test_config.h"
 #include "test_lead.h"
 
 namespace leadroute {
@@ -18,11 +19,7 @@ using testing::TestLead;
 class PointsStrategy : public ::testing::Test {
  protected:
   PointsStrategy() {
-    for (int64_t id = 1; id <= 3; ++id) {
-      Rep& r = config.reps[id];
-      r.id = id;
-      r.name = "rep" + std::to_string(id);
-    }
+    for (int64_t id = 1; id <= 3; ++id) testing::add_rep(config, id, "rep" + std::to_string(id));
     Pool& p = config.pools[1];
     p.id = 1;
     p.name = "enterprise";
@@ -31,14 +28,7 @@ class PointsStrategy : public ::testing::Test {
     p.points = std::make_shared<PointsExpression>(PointsExpression::compile(
         "CASE WHEN employees >= 1000 THEN 5 WHEN employees >= 100 THEN 2 ELSE 1 END",
         config.attributes));
-    Rule r;
-    r.id = 1;
-    r.name = "all";
-    r.priority = 1;
-    r.condition = Condition::compile("TRUE", config.attributes);
-    r.action = Action::Pool;
-    r.pool_id = 1;
-    config.rules.push_back(std::move(r));
+    testing::add_rule(config, 1, 1, "TRUE", Action::Pool).pool_id = 1;
     config.finalize();
   }
 

@@ -15,6 +15,7 @@
 #include "core/util/json.h"
 #include "core/routing/router.h"
 #include "fake_env.h"
+#include "test_config.h"
 #include "test_lead.h"
 
 namespace leadroute {
@@ -33,10 +34,7 @@ class Strategies : public ::testing::Test {
   }
 
   Rep& add_rep(int64_t id, std::string name, std::optional<int64_t> backup = std::nullopt) {
-    Rep& r = config.reps[id];
-    r.id = id;
-    r.name = std::move(name);
-    r.email = r.name + "@example.com";
+    Rep& r = testing::add_rep(config, id, std::move(name));
     r.backup_id = backup;
     return r;
   }
@@ -55,14 +53,7 @@ class Strategies : public ::testing::Test {
   }
 
   Rule& add_rule(int64_t id, int32_t priority, std::string_view condition, Action action) {
-    Rule r;
-    r.id = id;
-    r.name = "rule " + std::to_string(id);
-    r.priority = priority;
-    r.condition = Condition::compile(condition, config.attributes);
-    r.action = action;
-    config.rules.push_back(std::move(r));
-    return config.rules.back();
+    return testing::add_rule(config, id, priority, condition, action);
   }
   Rule& pool_rule(int64_t pool, std::string_view condition = "country = 'US'") {
     Rule& r = add_rule(static_cast<int64_t>(config.rules.size()) + 1,
