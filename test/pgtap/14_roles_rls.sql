@@ -56,7 +56,7 @@ SELECT results_eq(
      WHERE p.pronamespace = 'leadroute'::regnamespace AND has_function_privilege(r, p.oid, 'EXECUTE')
      GROUP BY 1 ORDER BY 1$$,
   $$VALUES ('leadroute_agent'::text, 'ack_notifications,claim_notifications,fail_notification,outbox_depth'::text),
-           ('leadroute_analyst', '_alert_values,_metric_live_facts,_metric_live_pool_assignments,_metrics_rep_load,_metrics_rule_hits,_unreachable_rules,audit,backtest,backtest,backtest_summary,backtest_summary,config_at,config_at,document,job_health,queue_depths,routing_stats,version_info'),
+           ('leadroute_analyst', '_alert_values,_metric_live_facts,_metric_live_pool_assignments,_metric_rolled_up_days,_metrics_rep_load,_metrics_rule_hits,_unreachable_rules,audit,backtest,backtest,backtest_summary,backtest_summary,config_at,config_at,document,job_health,queue_depths,routing_stats,version_info'),
            ('leadroute_ingest', '_new_lead_id'),
            ('leadroute_rep', '_rep_id_of,_rep_may_reassign,current_rep_id,record_contact')$$,
   'ingest, analyst, rep and agent may call only the functions behind their rights');
