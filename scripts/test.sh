@@ -203,5 +203,14 @@ else
   echo "  run: make format"
   record style 0 1
 fi
+# The boundary rule (docs/contributing.md, rule 1): no C-style function of src/pg holds an object
+# with a destructor across code that can raise.
+if python3 scripts/check_boundary.py src/pg >"$LOGS/boundary.log" 2>&1; then
+  sed 's/^/  /' "$LOGS/boundary.log"
+  record style 1 0
+else
+  sed 's/^/  /' "$LOGS/boundary.log" | head -20
+  record style 0 1
+fi
 
 finish

@@ -206,7 +206,7 @@ Datum make_array(Datum* values, bool* nulls, int n, Oid element_type) {
 
 // INSERT INTO leadroute.<table> (columns) SELECT * FROM ROWS FROM (unnest($1), ...), prepared
 // once per table and column count. Every name is schema-qualified: the plan cannot be hijacked by
-// objects in the caller's search_path.
+// objects in the caller's search_path. C style.
 template <typename Row>
 SPIPlanPtr statement_plan(const RecordTable<Row>& t) {
   if (*t.plan) return *t.plan;
@@ -233,7 +233,7 @@ SPIPlanPtr statement_plan(const RecordTable<Row>& t) {
   return plan;
 }
 
-// The wanted rows of rows[first, last) as one INSERT statement.
+// The wanted rows of rows[first, last) as one INSERT statement (C style).
 template <typename Row>
 void write_by_statement(const RecordTable<Row>& t, const std::vector<Row>& rows, size_t first,
                         size_t last) {
@@ -262,7 +262,7 @@ void write_by_statement(const RecordTable<Row>& t, const std::vector<Row>& rows,
 }
 
 // The wanted rows of rows[first, last): direct inserts, or one INSERT statement when the table
-// has a trigger with a transition table.
+// has a trigger with a transition table. C style.
 template <typename Row>
 void write_rows(const RecordTable<Row>& t, const std::vector<Row>& rows, size_t first,
                 size_t last) {
@@ -296,7 +296,7 @@ void insert_notifications(size_t first, size_t end) {
 }
 
 // Writes the owed turns of this level and deeper; beyond `cap` per rep and pool they are dropped
-// (a rep away for a month is not owed a month of leads).
+// (a rep away for a month is not owed a month of leads). C style.
 void insert_owed_turns(int min_level) {
   if (!g_owed || g_owed->empty()) return;
   spi_connect();
@@ -380,7 +380,7 @@ void drop_phantoms(int min_level) {
   };
   size_t most = (g_pending ? g_pending->size() : 0) + (g_notes ? g_notes->size() : 0);
   if (most == 0) return;
-  // palloc'd, not std::vector: SPI below may ereport (docs/contributing.md, rule 2).
+  // palloc'd, not std::vector: SPI below may ereport (docs/contributing.md, rule 1).
   Datum* ids = static_cast<Datum*>(palloc(sizeof(Datum) * most));
   int nids = 0;
   if (g_pending)

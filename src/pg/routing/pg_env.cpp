@@ -266,6 +266,7 @@ struct RepNumbers {
   double* second;
 };
 
+// Runs `sql` (two parameters) and copies its rows out of SPI (C style).
 RepNumbers query_rep_numbers(const char* what, const char* sql, Oid* types, Datum* values) {
   MemoryContext caller = CurrentMemoryContext;
   spi_connect();
@@ -294,6 +295,7 @@ TimestampTz window_start(int days) {
   return routing_now() - static_cast<TimestampTz>(days) * USECS_PER_DAY;
 }
 
+// Each member's points from the pool over kPointsWindowDays (C style).
 RepNumbers query_points(const Pool& pool) {
   Oid types[2] = {INT8OID, TIMESTAMPTZOID};
   Datum values[2] = {Int64GetDatum(pool.id), TimestampTzGetDatum(window_start(kPointsWindowDays))};
@@ -329,6 +331,7 @@ struct CachedOutcomes {
 };
 std::unordered_map<int64_t, CachedOutcomes>* g_outcomes = nullptr;
 
+// Converted and lost leads per member over kPerformanceWindowDays (C style).
 RepNumbers query_outcomes(const Pool& pool) {
   int n = static_cast<int>(pool.members.size());
   Datum* ids = static_cast<Datum*>(palloc(sizeof(Datum) * (n + 1)));
