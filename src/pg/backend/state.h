@@ -1,5 +1,5 @@
 // Per-backend state: the extension's catalog OIDs, the compiled configuration cache and its
-// invalidation, the layout of leadroute.leads, and switching to the extension owner's rights.
+// invalidation, the layout of leadroute.leads, and the routing options from the settings.
 #pragma once
 
 #include <memory>
@@ -10,7 +10,9 @@
 #include "core/lead/fields.h"
 #include "core/lead/normalize.h"
 #include "core/routing/router.h"
+#include "pg/boundary/owner.h"
 #include "pg/boundary/pg.h"
+#include "pg/boundary/time.h"
 
 namespace leadroute::pg {
 
@@ -65,49 +67,6 @@ const RoutingConfig& current_config();
 
 void register_invalidation_callbacks();
 
-struct UserSwitch {
-  Oid saved_user;
-  int saved_context;
-};
-// Runs what follows with the extension owner's rights (restricted: no SET ROLE, no temp tables).
-void switch_to_owner(UserSwitch* saved, Oid owner);
-void restore_user(const UserSwitch* saved);
-
 RouteOptions route_options();
-
-// PostgreSQL counts time from 2000-01-01, the core from 1970-01-01 (microseconds both): every
-// crossing of the boundary goes through these two.
-constexpr int64_t kUnixEpochShiftUs = 946684800LL * 1000000LL;
-constexpr TimestampTz to_pg(int64_t unix_us) {
-  return static_cast<TimestampTz>(unix_us - kUnixEpochShiftUs);
-}
-constexpr int64_t to_unix(TimestampTz ts) {
-  return static_cast<int64_t>(ts) + kUnixEpochShiftUs;
-}
-
-// One routing event: where a lead went and who is told. Events: assigned, queued (routing placed
-// the lead), rerouted, reassigned (by hand), escalated, manager_alert.
-struct LeadEvent {
-  const char* event = "";
-  int64_t lead_id = 0;
-  const Decision* decision = nullptr;  // rule, model, status, queue of the placement
-  const Rep* rep = nullptr;            // whom the event is for: the new owner or the manager
-  std::optional<int64_t> previous_rep_id;
-  TimestampTz at = 0;
-  std::optional<TimestampTz> sla_due_at;
-  bool verify_lead = false;  // the lead may not be inserted after all (PendingRecord::verify_lead)
-};
-
-// Wakes listeners: pg_notify('leadroute', '{"event":"wake"}'), sent at commit (once per
-// transaction, however many leads it routed: PostgreSQL folds identical notifications).
-void notify_listeners();
-
-// pg_notify (leadroute.notify; see notify_listeners) (delivered at commit; leadroute.notify) and,
-// when the event is for a rep whose channel is not none, buffers a notifications (outbox) row. Both
-// carry the same keys: event, lead_id, rep_id, previous_rep_id, status, queue, rule_id,
-// routing_model, sla_due_at (ISO 8601); the outbox row adds the rep's name. The notify payload is a
-// constant wake-up (any role that can connect may LISTEN, and a payload per lead would hold memory
-// until commit): listeners read the outbox.
-void emit_event(const LeadEvent& e);
 
 }  // namespace leadroute::pg

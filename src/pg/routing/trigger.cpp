@@ -13,6 +13,7 @@
 #include "pg/routing/pg_env.h"
 #include "pg/records/record_writer.h"
 #include "pg/backend/state.h"
+#include "pg/records/events.h"
 #include "pg/routing/trigger.h"
 
 namespace leadroute::pg {

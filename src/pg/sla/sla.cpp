@@ -9,6 +9,7 @@
 #include "pg/records/record_writer.h"
 #include "pg/boundary/spi_util.h"
 #include "pg/backend/state.h"
+#include "pg/records/events.h"
 
 namespace leadroute::pg {
 
