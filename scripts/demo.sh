@@ -30,7 +30,7 @@ if ! make BUILD_DIR="$BUILD_DIR" -j2 >"$BUILD_DIR/demo-build.log" 2>&1 ||
   exit 1
 fi
 
-echo "== Starting a private PostgreSQL 15 with pg_cron (port 55433) =="
+echo "== Starting a private PostgreSQL 15 with pg_cron (port ${LEADROUTE_PORT:-55433}) =="
 scripts/cluster.sh start demo
 eval "$(scripts/cluster.sh env demo)"
 # pg_cron first, in the same database, so that CREATE EXTENSION leadroute schedules the

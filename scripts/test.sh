@@ -5,7 +5,8 @@
 #   (isolation specs and multi-session scripts), recovery (upgrade from every release, pg_dump and
 #   restore, data-only restore, kill -9 under load), agent (leadroute-agent against a local
 #   receiver and SMTP sink), replica (standby, failover), monitoring (prometheus-postgres-exporter),
-#   packaging (META.json), fuzz (libFuzzer, bounded), style (clang-format).
+#   packaging (META.json), demo (make demo end to end), fuzz (libFuzzer, bounded), style
+#   (clang-format, the boundary rule).
 # Prints a summary per layer and, last, one line "N passed, N failed". Exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -182,6 +183,17 @@ p=$(grep -c "^ok " "$LOGS/packaging.log")
 f=$(grep -c "^not ok " "$LOGS/packaging.log")
 grep -q "^# packaging: done" "$LOGS/packaging.log" || { tail -20 "$LOGS/packaging.log"; f=$((f + 1)); }
 record packaging "$p" "$f"
+
+# ---- demo -------------------------------------------------------------------------------------
+# make demo as a newcomer runs it, on a cluster and ports of its own (PGPORT + 30 to + 34, or
+# LEADROUTE_DEMO_PORT), stopped afterwards.
+section "demo (make demo, end to end)"
+PGPORT=$PGPORT test/demo/run.sh >"$LOGS/demo.log" 2>&1
+grep -E "^(ok|not ok) |^#   " "$LOGS/demo.log" | sed 's/^/  /'
+p=$(grep -c "^ok " "$LOGS/demo.log")
+f=$(grep -c "^not ok " "$LOGS/demo.log")
+grep -q "^# demo: done" "$LOGS/demo.log" || { tail -20 "$LOGS/demo.log"; f=$((f + 1)); }
+record demo "$p" "$f"
 
 # ---- fuzz -------------------------------------------------------------------------------------
 section "fuzz (libFuzzer, 10 s per target)"
