@@ -186,10 +186,11 @@ CREATE TABLE leadroute._metric_daily_pool (
   day     date NOT NULL,
   pool_id bigint NOT NULL,
   rep_id  bigint NOT NULL,
-  leads   integer NOT NULL
+  leads   integer NOT NULL,
+  points  numeric
 );
 CREATE INDEX _metric_daily_pool_day_idx ON leadroute._metric_daily_pool (day);
-COMMENT ON TABLE leadroute._metric_daily_pool IS 'Internal rollup: leads each pool gave each rep per assignment day';
+COMMENT ON TABLE leadroute._metric_daily_pool IS 'Internal rollup: leads (and, for points pools, points) each pool gave each rep per assignment day';
 
 -- Drops every rollup: the views compute live until the next refresh.
 CREATE FUNCTION leadroute._metrics_reset(zone text) RETURNS void
@@ -426,110 +427,3 @@ CREATE TRIGGER metrics_truncate AFTER TRUNCATE ON leadroute.assignments
   FOR EACH STATEMENT EXECUTE FUNCTION leadroute._metrics_mark();
 CREATE TRIGGER metrics_truncate AFTER TRUNCATE ON leadroute.decisions
   FOR EACH STATEMENT EXECUTE FUNCTION leadroute._metrics_mark();
-
-CREATE FUNCTION leadroute.refresh_metrics(max_days integer DEFAULT 400) RETURNS integer
-  LANGUAGE plpgsql SECURITY DEFINER
-  SET search_path = pg_catalog, pg_temp
-  SET jit = off
-  AS $body$
-DECLARE
-  st leadroute._metrics_state;
-  target date;
-  first_day date;
-  new_until date;
-  seen bigint[];
-  stale date[];
-  lo timestamptz;
-  hi timestamptz;
-BEGIN
-  IF max_days IS NULL OR max_days < 0 THEN
-    RAISE EXCEPTION 'max_days must be zero or more, not %', coalesce(max_days::text, 'NULL')
-      USING ERRCODE = 'invalid_parameter_value';
-  END IF;
-  -- One refresh at a time; a second caller has nothing to add.
-  IF NOT pg_catalog.pg_try_advisory_xact_lock(1819440757, 2) THEN
-    RETURN 0;
-  END IF;
-  SELECT * INTO st FROM leadroute._metrics_state FOR UPDATE;
-  target := (pg_catalog.now() AT TIME ZONE st.timezone)::date - 3;
-  first_day := coalesce(st.rollup_until,
-                        (SELECT (min(l.captured_at) AT TIME ZONE st.timezone)::date FROM leadroute.leads l),
-                        target);
-  first_day := least(first_day, target);
-  new_until := greatest(coalesce(st.rollup_until, first_day), least(target, first_day + max_days));
-
-  SELECT pg_catalog.array_agg(id) INTO seen FROM leadroute._metrics_dirty;
-  -- Two kinds of days: stale rolled-up days (few, scattered: one index range each) and the new
-  -- days since the last refresh (one contiguous range: one index scan).
-  SELECT coalesce(pg_catalog.array_agg(DISTINCT day ORDER BY day), '{}') INTO stale
-    FROM leadroute._metrics_dirty WHERE day OPERATOR(pg_catalog.<) st.rollup_until;
-  lo := first_day::timestamp AT TIME ZONE st.timezone;
-  hi := new_until::timestamp AT TIME ZONE st.timezone;
-
-  DELETE FROM leadroute._metric_daily
-   WHERE day OPERATOR(pg_catalog.=) ANY (stale) OR (day OPERATOR(pg_catalog.>=) first_day AND day OPERATOR(pg_catalog.<) new_until);
-  DELETE FROM leadroute._metric_daily_sla
-   WHERE day OPERATOR(pg_catalog.=) ANY (stale) OR (day OPERATOR(pg_catalog.>=) first_day AND day OPERATOR(pg_catalog.<) new_until);
-  DELETE FROM leadroute._metric_daily_conversion
-   WHERE day OPERATOR(pg_catalog.=) ANY (stale) OR (day OPERATOR(pg_catalog.>=) first_day AND day OPERATOR(pg_catalog.<) new_until);
-  DELETE FROM leadroute._metric_daily_pool
-   WHERE day OPERATOR(pg_catalog.=) ANY (stale) OR (day OPERATOR(pg_catalog.>=) first_day AND day OPERATOR(pg_catalog.<) new_until);
-
-  CREATE TEMP TABLE _refresh_facts ON COMMIT DROP AS
-  SELECT f.* FROM leadroute._metric_lead_facts f
-   WHERE f.captured_at OPERATOR(pg_catalog.>=) lo AND f.captured_at OPERATOR(pg_catalog.<) hi
-  UNION ALL
-  SELECT f.*
-    FROM pg_catalog.unnest(stale) d(day)
-   CROSS JOIN LATERAL (
-     SELECT * FROM leadroute._metric_lead_facts f
-      WHERE f.captured_at OPERATOR(pg_catalog.>=) (d.day::timestamp AT TIME ZONE st.timezone)
-        AND f.captured_at OPERATOR(pg_catalog.<) ((d.day + 1)::timestamp AT TIME ZONE st.timezone)
-     OFFSET 0) f;
-
-  INSERT INTO leadroute._metric_daily
-  SELECT f.day, f.source, pg_catalog.count(*),
-         pg_catalog.count(*) FILTER (WHERE f.decided), pg_catalog.count(*) FILTER (WHERE f.fallback),
-         pg_catalog.count(*) FILTER (WHERE f.routed_to_rep), pg_catalog.count(*) FILTER (WHERE f.reassigned_48h),
-         pg_catalog.count(f.first_assigned_at),
-         pg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY f.seconds_to_lead::double precision),
-         pg_catalog.percentile_cont(0.9) WITHIN GROUP (ORDER BY f.seconds_to_lead::double precision),
-         pg_catalog.avg(f.seconds_to_lead)::double precision,
-         pg_catalog.count(f.seconds_to_contact),
-         pg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY f.seconds_to_contact::double precision),
-         pg_catalog.percentile_cont(0.9) WITHIN GROUP (ORDER BY f.seconds_to_contact::double precision)
-    FROM _refresh_facts f GROUP BY f.day, f.source;
-  INSERT INTO leadroute._metric_daily_sla
-  SELECT f.day, f.source, f.sla_policy_id, pg_catalog.count(*),
-         pg_catalog.count(*) FILTER (WHERE f.sla_met), pg_catalog.count(*) FILTER (WHERE f.sla_breached)
-    FROM _refresh_facts f WHERE f.sla_met OR f.sla_breached OR f.sla_pending
-   GROUP BY f.day, f.source, f.sla_policy_id;
-  INSERT INTO leadroute._metric_daily_conversion
-  SELECT f.day, f.routing_model, f.rule_id, pg_catalog.count(*), pg_catalog.count(*) FILTER (WHERE f.converted)
-    FROM _refresh_facts f GROUP BY f.day, f.routing_model, f.rule_id;
-  INSERT INTO leadroute._metric_daily_pool
-  SELECT (a.assigned_at AT TIME ZONE st.timezone)::date, a.pool_id, a.rep_id, pg_catalog.count(*)
-    FROM (SELECT a.assigned_at, a.pool_id, a.rep_id FROM leadroute.assignments a
-           WHERE a.assigned_at OPERATOR(pg_catalog.>=) lo AND a.assigned_at OPERATOR(pg_catalog.<) hi
-             AND a.pool_id IS NOT NULL AND a.rep_id IS NOT NULL AND a.reason OPERATOR(pg_catalog.<>) 'manual'
-          UNION ALL
-          SELECT a.assigned_at, a.pool_id, a.rep_id
-            FROM pg_catalog.unnest(stale) d(day)
-           CROSS JOIN LATERAL (
-             SELECT a.assigned_at, a.pool_id, a.rep_id FROM leadroute.assignments a
-              WHERE a.assigned_at OPERATOR(pg_catalog.>=) (d.day::timestamp AT TIME ZONE st.timezone)
-                AND a.assigned_at OPERATOR(pg_catalog.<) ((d.day + 1)::timestamp AT TIME ZONE st.timezone)
-                AND a.pool_id IS NOT NULL AND a.rep_id IS NOT NULL AND a.reason OPERATOR(pg_catalog.<>) 'manual'
-             OFFSET 0) a) a
-   GROUP BY 1, a.pool_id, a.rep_id;
-
-  -- Marks this refresh saw are settled; a day with an SLA clock still running stays live.
-  DELETE FROM leadroute._metrics_dirty WHERE id OPERATOR(pg_catalog.=) ANY (coalesce(seen, '{}'));
-  INSERT INTO leadroute._metrics_dirty (day) SELECT DISTINCT f.day FROM _refresh_facts f WHERE f.sla_pending;
-  UPDATE leadroute._metrics_state SET rollup_until = new_until, refreshed_at = pg_catalog.now();
-  DROP TABLE pg_temp._refresh_facts;
-  RETURN pg_catalog.cardinality(stale) + (new_until - first_day);
-END
-$body$;
-COMMENT ON FUNCTION leadroute.refresh_metrics(integer) IS
-  'Brings the metric rollups up to date (stale days, then at most max_days new days); returns the days computed. The views are exact without it, only slower.';

@@ -3,7 +3,7 @@
 -- takes it, so shares of points follow the weights whatever the deal sizes.
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(14);
+SELECT plan(16);
 SET leadroute.now = '2026-03-02 10:00+00';
 INSERT INTO leadroute.reps (id, name, email) VALUES (1, 'Ann', 'ann@t.io'), (2, 'Bob', 'bob@t.io'), (3, 'Cy', 'cy@t.io');
 
@@ -39,8 +39,10 @@ SELECT matches(leadroute.explain((SELECT id FROM leadroute.leads WHERE email = '
 
 -- ---- Shares of points follow the weights -----------------------------------------------------
 -- 120 leads in one statement, every third one big: counts and points differ.
-INSERT INTO leadroute.leads (email, employees)
-SELECT 'p' || g || '@acme' || g || '.com', CASE g % 3 WHEN 0 THEN 5000 WHEN 1 THEN 250 ELSE 10 END
+-- (Captured on the routing day, as real leads are: the rollups below count from the first capture.)
+INSERT INTO leadroute.leads (email, employees, captured_at)
+SELECT 'p' || g || '@acme' || g || '.com', CASE g % 3 WHEN 0 THEN 5000 WHEN 1 THEN 250 ELSE 10 END,
+       '2026-03-02 09:00+00'
   FROM generate_series(1, 120) g;
 SELECT is((SELECT sum(points) FROM leadroute.assignments WHERE pool_id = 1 AND lead_id <> 0), 325::numeric,
           'every lead''s points are recorded: 1 x 5 + 40 x (5 + 2 + 1)');
@@ -69,6 +71,20 @@ SELECT is((SELECT points FROM leadroute.assignments a JOIN leadroute.leads l ON 
             WHERE l.email = 'flat@x.io'), 3::numeric,
           'a constant expression: every lead is worth the same');
 
+-- ---- metrics_fairness reports points beside counts -------------------------------------------
+CREATE TEMP TABLE want AS
+SELECT sum(points) AS points, min(p) AS min_p, max(p) AS max_p
+  FROM (SELECT rep_id, sum(points) AS p FROM leadroute.assignments
+         WHERE pool_id = 1 AND lead_id <> 0 GROUP BY rep_id) x, LATERAL (SELECT x.p AS points) y;
+SELECT results_eq($$SELECT points, min_points_per_rep, max_points_per_rep FROM leadroute.metrics_fairness
+                     WHERE pool_id = 1 AND week = '2026-03-02'$$,
+                  $$SELECT points, min_p, max_p FROM want$$,
+                  'metrics_fairness: the points each rep got from the pool, computed live');
+SELECT leadroute.refresh_metrics() \g /dev/null
+SELECT results_eq($$SELECT points, min_points_per_rep, max_points_per_rep FROM leadroute.metrics_fairness
+                     WHERE pool_id = 1 AND week = '2026-03-02'$$,
+                  $$SELECT points, min_p, max_p FROM want$$,
+                  'and the same from the rollups after refresh_metrics()');
 DELETE FROM leadroute.assignments WHERE lead_id = 0;  -- the history rows have no lead
 \ir 99_invariant.sql.inc
 SELECT * FROM finish();
