@@ -205,7 +205,7 @@ f=$(grep -c "^not ok " "$LOGS/fuzz.log")
 record fuzz "$p" "$f"
 
 # ---- style ------------------------------------------------------------------------------------
-section "style (clang-format)"
+section "style (clang-format, the boundary rule)"
 if clang-format --dry-run --Werror src/core/*/*.cpp src/core/*/*.h src/pg/*/*.cpp src/pg/*/*.h \
      src/agent/*.cpp src/agent/*.h test/unit/*/*.cpp test/unit/*.h >"$LOGS/format.log" 2>&1; then
   echo "  sources are formatted"
@@ -219,10 +219,10 @@ fi
 # with a destructor across code that can raise.
 if python3 scripts/check_boundary.py src/pg >"$LOGS/boundary.log" 2>&1; then
   sed 's/^/  /' "$LOGS/boundary.log"
-  record style 1 0
+  record boundary 1 0
 else
   sed 's/^/  /' "$LOGS/boundary.log" | head -20
-  record style 0 1
+  record boundary 0 1
 fi
 
 finish
