@@ -398,6 +398,7 @@ const Catalog& resolve_catalog() {
   c.rls_on_leads = OidIsValid(function_in(c.schema, "_written_by_this_transaction", INT8OID));
   c.has_points = get_attnum(c.pools, "points") != InvalidAttrNumber &&
                  get_attnum(c.assignments, "points") != InvalidAttrNumber;
+  c.outbox_has_queue = get_attnum(c.notifications, "queue") != InvalidAttrNumber;
   HeapTuple tup = SearchSysCache1(RELOID, ObjectIdGetDatum(c.leads));
   if (!HeapTupleIsValid(tup)) elog(ERROR, "cache lookup failed for relation %u", c.leads);
   c.owner = reinterpret_cast<Form_pg_class>(GETSTRUCT(tup))->relowner;

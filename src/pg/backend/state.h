@@ -32,6 +32,9 @@ struct Catalog {
   // 0.3.0: pools.points and assignments.points (points pools). Without them (a new library on an
   // old schema) no pool balances by points and assignments are written without the column.
   bool has_points;
+  // 0.3.0: notifications.queue. Without it a library newer than the installed schema (a package
+  // upgrade before ALTER EXTENSION UPDATE) writes no queue notifications.
+  bool outbox_has_queue;
 };
 
 // Attribute numbers of leadroute.leads columns (0 when a column is absent).

@@ -4,6 +4,7 @@
 
 #include "core/util/json.h"
 #include "pg/backend/gucs.h"
+#include "pg/backend/state.h"
 #include "pg/boundary/errors.h"
 #include "pg/records/record_writer.h"
 
@@ -46,7 +47,8 @@ void emit_event(const LeadEvent& e) {
   // leadroute.queues row, else the admins' channel) the outbox's notification_target trigger
   // fills in, or drops the row when nobody is to be told (52_delivery.sql).
   if (e.rep && e.rep->notify_channel == "none") return;
-  if (!e.rep && (!e.decision->queue || !pg_call([] { return outbox_has_queue_column(); }))) return;
+  if (!e.rep && (!e.decision->queue || !pg_call([] { return resolve_catalog().outbox_has_queue; })))
+    return;
   std::string due = e.sla_due_at ? iso_timestamp(*e.sla_due_at) : std::string();
   PendingNotification n;
   n.created_at = e.at;

@@ -144,7 +144,7 @@ const RecordColumn<N> kNotificationColumns[] = {
     {"payload", JSONBOID, [](const N& x, bool* n) { return not_null(n, jsonb_datum(x.payload)); }},
 };
 // A library newer than the installed schema (before ALTER EXTENSION UPDATE) leaves it out
-// (outbox_has_queue_column).
+// (Catalog::outbox_has_queue).
 const RecordColumn<N> kQueueColumn = {
     "queue", TEXTOID, [](const N& x, bool* n) { return text_datum_or_null(x.queue, n); }};
 
@@ -289,8 +289,8 @@ void write_rows(const RecordTable<Row>& t, const std::vector<Row>& rows, size_t 
 // Writes the buffered notifications [first, end) (C style).
 void insert_notifications(size_t first, size_t end) {
   if (first >= end) return;
-  write_rows(outbox_has_queue_column() ? kNotifications : kNotificationsWithoutQueue, *g_notes,
-             first, end);
+  write_rows(resolve_catalog().outbox_has_queue ? kNotifications : kNotificationsWithoutQueue,
+             *g_notes, first, end);
   g_notes->erase(g_notes->begin() + static_cast<std::ptrdiff_t>(first),
                  g_notes->begin() + static_cast<std::ptrdiff_t>(end));
 }
@@ -493,10 +493,6 @@ bool buffer_record(PendingRecord&& record) {
 bool has_pending_records() {
   return (g_pending && !g_pending->empty()) || (g_owed && !g_owed->empty()) ||
          (g_notes && !g_notes->empty());
-}
-
-bool outbox_has_queue_column() {
-  return get_attnum(resolve_catalog().notifications, "queue") != InvalidAttrNumber;
 }
 
 void buffer_notification(PendingNotification&& n) {

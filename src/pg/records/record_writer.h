@@ -68,9 +68,6 @@ void buffer_notification(PendingNotification&& n);
 // fallback, SLA clock, the assignment row when a rep got the lead), at the current nest level.
 // The trace is left to the caller (moved or copied); so are error, user and write_decision.
 PendingRecord record_of(const Decision& d, const char* kind, int64_t lead_id, TimestampTz at);
-// Whether the outbox has the queue column of 0.3.0: a library newer than the installed schema (a
-// package upgrade before ALTER EXTENSION UPDATE) writes no queue notifications. C style.
-bool outbox_has_queue_column();
 
 constexpr size_t kFlushRows = 1000;
 
