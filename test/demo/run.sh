@@ -11,6 +11,9 @@ unset PGHOST PGPORT PGDATABASE PGUSER
 log=$BUILD_DIR/demo-test.log
 check() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fi; }
 
+# A throwaway cluster: one left by an earlier run (perhaps on another port) is removed first.
+scripts/cluster.sh stop demo >/dev/null 2>&1
+rm -rf "$LEADROUTE_DATADIR"
 scripts/demo.sh >"$log" 2>&1
 rc=$?
 check $rc "make demo exits 0 (port $LEADROUTE_PORT)"
