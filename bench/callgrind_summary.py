@@ -130,8 +130,9 @@ def table(path, markdown=None):
                        f"| {k(p['trigger'])} | {k(p['rules'])} | {k(p['trace_explain'])} "
                        f"| {k(p['match_account'])} | {k(p['normalize'])} | {k(p['flush'])} "
                        f"| {k(p['jsonb_in'])} | {share * 100:.0f} % |")
-    out += ["", "| rules | statement | plain | leadroute | PL/pgSQL | leadroute / plain "
-            "| PL/pgSQL / leadroute |", "|---:|---|---:|---:|---:|---:|---:|"]
+    out += ["", "| rules | statement | plain | leadroute | lean PL/pgSQL | full PL/pgSQL "
+            "| leadroute / plain | lean / leadroute | full / leadroute |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for n in rules:
         for kind in ("mix", "late", "insert"):
             plain = by.get((n, "plain-mix" if kind == "late" else f"plain-{kind}"))
@@ -140,8 +141,12 @@ def table(path, markdown=None):
                 continue
             name = {"mix": "COPY, realistic mix", "late": "COPY, late leads",
                     "insert": "single-row INSERT"}[kind]
+            lean = by.get((n, f"lean-{kind}"))
+            lean_total = k(lean["per_lead"]) if lean else "–"
+            lean_ratio = f"{lean['per_lead'] / lr['per_lead']:.2f}" if lean else "–"
             out.append(f"| {n:,} | {name} | {k(plain['per_lead'])} | {k(lr['per_lead'])} "
-                       f"| {k(pl['per_lead'])} | {lr['per_lead'] / plain['per_lead']:.1f} "
+                       f"| {lean_total} | {k(pl['per_lead'])} "
+                       f"| {lr['per_lead'] / plain['per_lead']:.1f} | {lean_ratio} "
                        f"| {pl['per_lead'] / lr['per_lead']:.2f} |")
     print("\n".join(out))
     if markdown:

@@ -41,7 +41,7 @@ cols=$("$LG" columns)
 for rules in "${rules_list[@]}"; do
   echo "== callgrind: $rules rules, $reps reps, $accounts accounts =="
   scripts/cluster.sh start bench >/dev/null
-  "$LG" load --reps "$reps" --accounts "$accounts" --rules "$rules" --reference bench/plpgsql_router.sql 2>/dev/null
+  "$LG" load --reps "$reps" --accounts "$accounts" --rules "$rules" --reference bench/plpgsql_router.sql,bench/plpgsql_lean_router.sql 2>/dev/null
   "$LG" emit --set late --count "$LEADS" >"$work/late.tsv"
   "$LG" emit --set early --count "$LEADS" >"$work/early.tsv"
   "$LG" emit --set mix --count "$LEADS" --first 500000 >"$work/mix.tsv"
@@ -65,7 +65,7 @@ for rules in "${rules_list[@]}"; do
     while IFS= read -r line; do stmt "$1" 1 "$line"; done <"$work/inserts.sql"
   }
   stmt "" 0 "TRUNCATE leadroute.leads, leadroute.decisions, leadroute.assignments, leadroute.notifications"
-  stmt "" 0 "ALTER TABLE leadroute.leads ENABLE TRIGGER USER, DISABLE TRIGGER bench_plpgsql_route"
+  stmt "" 0 "ALTER TABLE leadroute.leads ENABLE TRIGGER USER, DISABLE TRIGGER bench_plpgsql_route, DISABLE TRIGGER bench_lean_route"
   stmt "" 0 "COPY leadroute.leads ($cols) FROM '$work/warm.tsv'"
   copy leadroute-late late
   copy leadroute-early early
@@ -84,7 +84,12 @@ for rules in "${rules_list[@]}"; do
   copy plpgsql-late late
   copy plpgsql-mix mix
   inserts plpgsql-insert
-  stmt "" 0 "ALTER TABLE leadroute.leads ENABLE TRIGGER USER, DISABLE TRIGGER bench_plpgsql_route"
+  stmt "" 0 "ALTER TABLE leadroute.leads DISABLE TRIGGER USER, ENABLE TRIGGER bench_lean_route"
+  stmt "" 0 "COPY leadroute.leads ($cols) FROM '$work/warm.tsv'"
+  copy lean-late late
+  copy lean-mix mix
+  inserts lean-insert
+  stmt "" 0 "ALTER TABLE leadroute.leads ENABLE TRIGGER USER, DISABLE TRIGGER bench_plpgsql_route, DISABLE TRIGGER bench_lean_route"
   stmt "" 0 "TRUNCATE leadroute.leads, leadroute.decisions, leadroute.assignments, leadroute.notifications"
 
   rm -f "$work"/cg.*

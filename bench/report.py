@@ -18,9 +18,10 @@ import statistics
 import subprocess
 from collections import defaultdict
 
-CONTENDERS = ["plain", "leadroute", "plpgsql"]
-LABEL = {"plain": "plain INSERT", "leadroute": "leadroute", "plpgsql": "PL/pgSQL"}
-COLOR = {"plain": "#7f7f7f", "leadroute": "#1f77b4", "plpgsql": "#ff7f0e"}
+CONTENDERS = ["plain", "leadroute", "lean", "plpgsql"]
+LABEL = {"plain": "plain INSERT", "leadroute": "leadroute", "lean": "lean PL/pgSQL",
+         "plpgsql": "full PL/pgSQL"}
+COLOR = {"plain": "#7f7f7f", "leadroute": "#1f77b4", "lean": "#2ca02c", "plpgsql": "#ff7f0e"}
 
 
 def med(values):
@@ -215,8 +216,8 @@ def insert_table(gs):
     if not found:
         return []
     out = ["| reps | clients | synchronous_commit | contender | leads/s | INSERT p50 µs | p90 | p99 | max "
-           "| trigger p50 µs | p90 | p99 | leadroute / plain | leadroute / PL/pgSQL |",
-           "|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           "| trigger p50 µs | p90 | p99 | leadroute / plain | leadroute / lean | leadroute / full PL/pgSQL |",
+           "|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for g in found:
         f = g.first
         for c in CONTENDERS:
@@ -229,6 +230,7 @@ def insert_table(gs):
                 f"| {fmt(g.metric(c, 'lat_p90_us'))} | {fmt(g.metric(c, 'lat_p99_us'))} "
                 f"| {fmt(g.worst(c, 'lat_max_us'))} | {fmt(trig[0])} | {fmt(trig[1])} | {fmt(trig[2])} "
                 f"| {ratio(g.ratio('leadroute', 'plain')) if c == 'leadroute' else ''} "
+                f"| {ratio(g.ratio('leadroute', 'lean')) if c == 'leadroute' and g.has('lean') else ''} "
                 f"| {ratio(g.ratio('leadroute', 'plpgsql')) if c == 'leadroute' else ''} |")
     return out
 
@@ -238,8 +240,8 @@ def copy_table(gs):
     if not found:
         return []
     out = ["| reps | contender | leads/s | seconds | µs/lead | trigger p50 µs | p90 | p99 "
-           "| leadroute / plain | leadroute / PL/pgSQL |",
-           "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           "| leadroute / plain | leadroute / lean | leadroute / full PL/pgSQL |",
+           "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for g in found:
         for c in CONTENDERS:
             if not g.has(c):
@@ -250,6 +252,7 @@ def copy_table(gs):
                 f"| {fmt(g.metric(c, 'trig_p50_us'))} | {fmt(g.metric(c, 'trig_p90_us'))} "
                 f"| {fmt(g.metric(c, 'trig_p99_us'))} "
                 f"| {ratio(g.ratio('leadroute', 'plain')) if c == 'leadroute' else ''} "
+                f"| {ratio(g.ratio('leadroute', 'lean')) if c == 'leadroute' and g.has('lean') else ''} "
                 f"| {ratio(g.ratio('leadroute', 'plpgsql')) if c == 'leadroute' else ''} |")
     return out
 
@@ -436,13 +439,12 @@ def svg_plot(gs, path, suite):
     for c in CONTENDERS:
         parts.append(f'<line x1="{lx}" y1="{ly}" x2="{lx + 30}" y2="{ly}" stroke="{COLOR[c]}" stroke-width="2"/>')
         parts.append(f'<text x="{lx + 36}" y="{ly + 4}">{LABEL[c]}: COPY wall time per lead</text>')
-        lx += 270
-    lx = 70 + 270  # under each contender's solid line
-    for c in ("leadroute", "plpgsql"):
+        lx += 220
+    for c in ("leadroute", "lean", "plpgsql"):
+        lx = 70 + 220 * CONTENDERS.index(c)  # under the contender's solid line
         parts.append(f'<line x1="{lx}" y1="{ly + 20}" x2="{lx + 30}" y2="{ly + 20}" stroke="{COLOR[c]}" '
                      f'stroke-width="2" stroke-dasharray="6 4"/>')
         parts.append(f'<text x="{lx + 36}" y="{ly + 24}">{LABEL[c]}: trigger\'s own time, mean</text>')
-        lx += 270
     parts.append("</svg>")
     with open(path, "w") as f:
         f.write("\n".join(parts) + "\n")

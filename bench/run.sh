@@ -40,7 +40,7 @@ if [ "${BENCH_KEEP_CLUSTER:-0}" != 1 ]; then trap 'scripts/cluster.sh stop bench
 
 load() {  # reps accounts rules [--fresh]
   "$LG" load --reps "$1" --accounts "$2" --rules "$3" --seed "$SEED" \
-    --reference bench/plpgsql_router.sql ${4:-}
+    --reference bench/plpgsql_router.sql,bench/plpgsql_lean_router.sql ${4:-}
 }
 run() { "$LG" run --suite "$suite" --out "$RESULTS" "$@"; }
 

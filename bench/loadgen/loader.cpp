@@ -136,7 +136,8 @@ std::optional<OrgSpec> loaded_spec(Connection& c) {
   return s;
 }
 
-void load_org(Connection& c, const OrgSpec& spec, const std::string& reference_sql, bool fresh) {
+void load_org(Connection& c, const OrgSpec& spec, const std::vector<std::string>& reference_sql,
+              bool fresh) {
   auto started = std::chrono::steady_clock::now();
   Org org(spec);
   std::optional<OrgSpec> loaded = fresh ? std::nullopt : loaded_spec(c);
@@ -151,7 +152,6 @@ void load_org(Connection& c, const OrgSpec& spec, const std::string& reference_s
         "DROP TABLE IF EXISTS public.leadroute_bench_state; "
         "DROP SCHEMA IF EXISTS bench_router CASCADE; DROP EXTENSION IF EXISTS leadroute CASCADE; "
         "CREATE EXTENSION leadroute CASCADE");
-    c.exec(reference_sql);
     c.exec(
         "CREATE TABLE public.leadroute_bench_state (reps integer, accounts bigint, rules "
         "integer, seed numeric); INSERT INTO public.leadroute_bench_state VALUES (NULL, 0, 0, 0)");
@@ -176,7 +176,11 @@ void load_org(Connection& c, const OrgSpec& spec, const std::string& reference_s
         "leadroute.notifications");
     load_rules(c, org);
   }
+  // The PL/pgSQL routers are (re)created on every load: each drops and recreates its own schema
+  // and trigger, so a changed source takes effect without reloading the organization.
+  for (const std::string& sql : reference_sql) c.exec(sql);
   std::cerr << c.value("SELECT bench_router.compile()") << "\n";
+  std::cerr << c.value("SELECT bench_lean.compile()") << "\n";
   c.exec("ANALYZE");
   c.exec("UPDATE public.leadroute_bench_state SET reps = " + std::to_string(spec.reps) +
          ", accounts = " + std::to_string(spec.accounts) +

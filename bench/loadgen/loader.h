@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "org.h"
 #include "pg.h"
@@ -17,6 +18,7 @@ std::optional<OrgSpec> loaded_spec(Connection& c);
 
 // Makes the database hold `spec`'s organization; `reference_sql` is the PL/pgSQL router's source.
 // Prints what it did to stderr.
-void load_org(Connection& c, const OrgSpec& spec, const std::string& reference_sql, bool fresh);
+void load_org(Connection& c, const OrgSpec& spec, const std::vector<std::string>& reference_sql,
+              bool fresh);
 
 }  // namespace leadroute::bench

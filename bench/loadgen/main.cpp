@@ -1,8 +1,10 @@
 // leadroute_loadgen: the benchmark's load generator (see bench/README.md).
-//   leadroute_loadgen load --reps R --accounts A --rules N [--seed S] --reference FILE [--fresh]
+//   leadroute_loadgen load --reps R --accounts A --rules N [--seed S] [--reference FILE,FILE]
+//                          [--fresh]   (default:
+//                          bench/plpgsql_router.sql,bench/plpgsql_lean_router.sql)
 //   leadroute_loadgen run  --scenario NAME [--suite NAME] --mode insert|copy [--clients C]
 //                          [--sync on|off] [--leads L] [--rounds K] [--set mix|early|late]
-//                          [--contenders plain,leadroute,plpgsql] [--trace full|compact|off]
+//                          [--contenders plain,leadroute,plpgsql,lean] [--trace full|compact|off]
 //                          [--traces full,compact,off]   (leadroute once per level, interleaved)
 //                          [--warmup W] [--no-checkpoint] [--out FILE]
 //   leadroute_loadgen emit --set mix|early|late --count N [--first I] [--format copy|insert]
@@ -87,7 +89,13 @@ int cmd_load(const Args& a) {
   spec.accounts = a.number("accounts", 1000);
   spec.rules = static_cast<int>(a.number("rules", 1000));
   spec.seed = static_cast<uint64_t>(a.number("seed", 42));
-  load_org(c, spec, read_file(a.get("reference", "bench/plpgsql_router.sql")), a.flag("fresh"));
+  // --reference FILE[,FILE...]: the PL/pgSQL routers, the full reference and the lean trigger.
+  std::vector<std::string> sources;
+  std::stringstream files(
+      a.get("reference", "bench/plpgsql_router.sql,bench/plpgsql_lean_router.sql"));
+  for (std::string f; std::getline(files, f, ',');)
+    if (!f.empty()) sources.push_back(read_file(f));
+  load_org(c, spec, sources, a.flag("fresh"));
   return 0;
 }
 

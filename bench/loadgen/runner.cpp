@@ -50,6 +50,10 @@ class JsonLine {
   std::string text_;
 };
 
+constexpr const char* kLeadrouteTriggers =
+    "ALTER TABLE leadroute.leads ENABLE TRIGGER USER, DISABLE TRIGGER bench_plpgsql_route, "
+    "DISABLE TRIGGER bench_lean_route";
+
 const char* mode_name(Mode m) {
   return m == Mode::Insert ? "insert" : "copy";
 }
@@ -82,12 +86,14 @@ const char* contender_name(Contender c) {
       return "leadroute";
     case Contender::Plpgsql:
       return "plpgsql";
+    case Contender::Lean:
+      return "lean";
   }
   return "?";
 }
 
 bool parse_contender(const std::string& s, Contender* c) {
-  for (Contender x : {Contender::Plain, Contender::Leadroute, Contender::Plpgsql})
+  for (Contender x : {Contender::Plain, Contender::Leadroute, Contender::Plpgsql, Contender::Lean})
     if (s == contender_name(x)) {
       *c = x;
       return true;
@@ -105,19 +111,22 @@ Runner::Runner(const RunSpec& spec, const Org& org, std::ostream& out)
     : spec_(spec), org_(org), generator_(org), out_(out) {}
 
 // Plain: every user trigger off (no routing, no records: the physical limit of the table).
-// leadroute: its triggers on, the reference's off. PL/pgSQL: only the reference's trigger on.
+// leadroute: its triggers on, the references' off. A PL/pgSQL router: only its own trigger on.
 void Runner::switch_to(Connection& control, Contender c) {
   switch (c) {
     case Contender::Plain:
       control.exec("ALTER TABLE leadroute.leads DISABLE TRIGGER USER");
       break;
     case Contender::Leadroute:
-      control.exec(
-          "ALTER TABLE leadroute.leads ENABLE TRIGGER USER, DISABLE TRIGGER bench_plpgsql_route");
+      control.exec(kLeadrouteTriggers);
       break;
     case Contender::Plpgsql:
       control.exec(
           "ALTER TABLE leadroute.leads DISABLE TRIGGER USER, ENABLE TRIGGER bench_plpgsql_route");
+      break;
+    case Contender::Lean:
+      control.exec(
+          "ALTER TABLE leadroute.leads DISABLE TRIGGER USER, ENABLE TRIGGER bench_lean_route");
       break;
   }
 }
@@ -388,8 +397,7 @@ void Runner::run() {
     }
     if (round == 0) compare_decisions(control);
   }
-  control.exec(
-      "ALTER TABLE leadroute.leads ENABLE TRIGGER USER, DISABLE TRIGGER bench_plpgsql_route");
+  control.exec(kLeadrouteTriggers);
 }
 
 }  // namespace leadroute::bench

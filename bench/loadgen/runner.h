@@ -15,7 +15,9 @@
 
 namespace leadroute::bench {
 
-enum class Contender { Plain, Leadroute, Plpgsql };
+// Plpgsql is the full reference (bench/plpgsql_router.sql), Lean the lean hand-written trigger
+// (bench/plpgsql_lean_router.sql).
+enum class Contender { Plain, Leadroute, Plpgsql, Lean };
 const char* contender_name(Contender c);
 bool parse_contender(const std::string& s, Contender* c);
 
@@ -30,7 +32,8 @@ struct RunSpec {
   int64_t leads = 2000;  // per contender and round
   int rounds = 3;
   LeadSet set = LeadSet::Mix;
-  std::vector<Contender> contenders = {Contender::Plain, Contender::Leadroute, Contender::Plpgsql};
+  std::vector<Contender> contenders = {Contender::Plain, Contender::Leadroute, Contender::Plpgsql,
+                                       Contender::Lean};
   std::string trace;  // leadroute.trace for the run; "" = the default (full)
   // Several leadroute.trace levels, each run as a contender of its own (interleaved like the
   // others); empty: leadroute runs once, with `trace`.
