@@ -4,7 +4,7 @@
 -- that they write the same rows, and that the statement path really runs.
 BEGIN;
 \ir 00_helpers.sql.inc
-SELECT plan(10);
+SELECT plan(14);
 SET leadroute.now = '2026-03-02 10:00+00';
 INSERT INTO leadroute.reps (id, name, email) VALUES (1, 'Ann', 'ann@t.io'), (2, 'Bob', 'bob@t.io');
 INSERT INTO leadroute.rules (name, priority, condition, action, rep_id) VALUES ('US', 10, $$country = 'US'$$, 'rep', 1);
@@ -102,6 +102,30 @@ TRUNCATE public.statement_log;
 INSERT INTO leadroute.leads (email, country) VALUES ('d.us@acme.com', 'US');
 SELECT is((SELECT count(*) FROM records WHERE batch = 'd' AND tbl = 'decision'), 1::bigint,
           'after the triggers are dropped, the direct inserts write the records again');
+
+-- The direct inserts keep each table's planned CHECK constraints, defaults and trigger WHEN
+-- clauses across statements; a change to the table is seen by the next statement.
+CREATE TABLE public.when_log (lead_id bigint);
+CREATE FUNCTION public.log_when() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO public.when_log VALUES (NEW.lead_id); RETURN NULL; END $$;
+CREATE TRIGGER log_when AFTER INSERT ON leadroute.decisions FOR EACH ROW
+  WHEN (NEW.queue = 'partner_desk') EXECUTE FUNCTION public.log_when();
+INSERT INTO leadroute.leads (email, country) VALUES ('e.us@acme.com', 'US'), ('e.de@acme.com', 'DE');
+SELECT is((SELECT array_agg(l.email) FROM public.when_log w JOIN leadroute.leads l ON l.id = w.lead_id),
+          ARRAY['e.de@acme.com'], 'a trigger added after the cache was built fires, with its WHEN clause');
+ALTER TABLE leadroute.decisions ADD CONSTRAINT no_partner_desk CHECK (queue IS DISTINCT FROM 'partner_desk') NOT VALID;
+SELECT throws_ok($$INSERT INTO leadroute.leads (email, country) VALUES ('f.de@acme.com', 'DE')$$, '23514', NULL,
+                 'a CHECK constraint added after the cache was built is enforced');
+ALTER TABLE leadroute.decisions DROP CONSTRAINT no_partner_desk;
+ALTER TABLE leadroute.decisions ADD COLUMN note text DEFAULT 'noted';
+INSERT INTO leadroute.leads (email, country) VALUES ('g.de@acme.com', 'DE');
+SELECT is((SELECT d.note FROM leadroute.decisions d JOIN leadroute.leads l ON l.id = d.lead_id
+            WHERE l.email = 'g.de@acme.com'), 'noted', 'a column added after the cache was built gets its default');
+ALTER TABLE leadroute.decisions DROP COLUMN note;
+DROP TRIGGER log_when ON leadroute.decisions;
+INSERT INTO leadroute.leads (email, country) VALUES ('h.de@acme.com', 'DE');
+SELECT is((SELECT array_agg(l.email ORDER BY l.email) FROM public.when_log w JOIN leadroute.leads l ON l.id = w.lead_id),
+          ARRAY['e.de@acme.com', 'g.de@acme.com'], 'a dropped trigger no longer fires');
 
 \ir 99_invariant.sql.inc
 SELECT * FROM finish();
